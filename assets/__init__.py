@@ -1,0 +1,1 @@
+"""The Dagster layer: one module per stage."""

@@ -1,0 +1,1 @@
+"""pbr-pipeline: verifies outcome claims against administrative registries and computes what the city pays."""

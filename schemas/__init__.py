@@ -1,0 +1,1 @@
+"""Pandera models: the single source of truth for every table's columns."""
