@@ -1,0 +1,98 @@
+"""Asset checks on the stored partitions: they re-read what was written, not what was meant."""
+
+import dagster as dg
+import polars as pl
+
+from assets.ingestion import raw_asset_name
+from assets.metadata import markdown_table
+from assets.partitions import monthly_partitions
+from assets.validation import rejected_asset_name
+from pbr_pipeline.tables import INPUT_TABLES, InputTable
+from pbr_pipeline.validate import rejected_rows_per_file
+from schemas.provenance import SOURCE_FILE
+
+
+def row_conservation(raw: pl.DataFrame, valid: pl.DataFrame, rejected: pl.DataFrame) -> pl.DataFrame:
+    """Per file: rows read, rows valid, rows rejected, and whether read = valid + rejected."""
+    read = raw.group_by(SOURCE_FILE).len("rows_read")
+    kept = valid.group_by(SOURCE_FILE).len("rows_valid")
+    return (
+        read.join(kept, on=SOURCE_FILE, how="full", coalesce=True)
+        .join(rejected_rows_per_file(rejected), on=SOURCE_FILE, how="full", coalesce=True)
+        .with_columns(pl.col("rows_read", "rows_valid", "rows_rejected").fill_null(0).cast(pl.Int64))
+        .with_columns((pl.col("rows_read") == pl.col("rows_valid") + pl.col("rows_rejected")).alias("conserved"))
+        .sort(SOURCE_FILE)
+    )
+
+
+def build_conservation_check(table: InputTable) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=table.name,
+        name=f"{table.name}_conserve_rows",
+        blocking=True,
+        partitions_def=monthly_partitions,
+        additional_ins={
+            "raw": dg.AssetIn(raw_asset_name(table)),
+            "rejected": dg.AssetIn(rejected_asset_name(table)),
+        },
+        description=f"Every {table.name} row read is either valid or rejected, file by file: "
+        "rows read = rows valid + rows rejected.",
+    )
+    def _conserve_rows(valid: pl.DataFrame, raw: pl.DataFrame, rejected: pl.DataFrame) -> dg.AssetCheckResult:
+        per_file = row_conservation(raw, valid, rejected)
+        broken = per_file.filter(~pl.col("conserved"))
+        return dg.AssetCheckResult(
+            passed=broken.height == 0,
+            metadata={
+                "files": per_file.height,
+                "rows_read": int(per_file.get_column("rows_read").sum()),
+                "rows_valid": int(per_file.get_column("rows_valid").sum()),
+                "rows_rejected": int(per_file.get_column("rows_rejected").sum()),
+                "files_not_conserved": markdown_table(
+                    ["file", "read", "valid", "rejected"],
+                    broken.select(SOURCE_FILE, "rows_read", "rows_valid", "rows_rejected").iter_rows(),
+                ),
+            },
+        )
+
+    return _conserve_rows
+
+
+@dg.asset_check(
+    asset="rejected_rows",
+    blocking=True,
+    partitions_def=monthly_partitions,
+    additional_ins={rejected_asset_name(table): dg.AssetIn(rejected_asset_name(table)) for table in INPUT_TABLES},
+    description="rejected_rows holds each table's rejections exactly once, and no value of a "
+    "personal-data column (document numbers, names, birth dates).",
+)
+def rejected_rows_are_complete_and_withhold_personal_data(
+    rejected_rows: pl.DataFrame,
+    enrolments_rejected: pl.DataFrame,
+    claims_rejected: pl.DataFrame,
+    pila_rejected: pl.DataFrame,
+    minimum_wages_rejected: pl.DataFrame,
+    poverty_lines_rejected: pl.DataFrame,
+) -> dg.AssetCheckResult:
+    per_table = (enrolments_rejected, claims_rejected, pila_rejected, minimum_wages_rejected, poverty_lines_rejected)
+    expected = sum(frame.height for frame in per_table)
+    personal = pl.concat(
+        [
+            pl.DataFrame({"table": table.name, "column": sorted(table.personal_columns)}, schema={"table": pl.String, "column": pl.String})
+            for table in INPUT_TABLES
+        ]
+    )
+    leaked = rejected_rows.join(personal, on=["table", "column"], how="semi").filter(pl.col("value").is_not_null())
+    return dg.AssetCheckResult(
+        passed=rejected_rows.height == expected and leaked.height == 0,
+        metadata={
+            "rows": rejected_rows.height,
+            "rows_in_per_table_quarantines": expected,
+            "personal_values_shown": leaked.height,
+        },
+    )
+
+
+asset_checks = [build_conservation_check(table) for table in INPUT_TABLES] + [
+    rejected_rows_are_complete_and_withhold_personal_data
+]

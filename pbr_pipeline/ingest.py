@@ -1,0 +1,164 @@
+"""Ingest: every file of one input table for one month, read once, as text with provenance.
+
+The result holds the published columns as text (absent optional columns are empty), then
+`source_file`, `source_sha256`, `source_row`, `inbox_month` and `file_error`. A file that cannot
+be used at all is one row with an empty `source_row` and `file_error` saying why, so that the
+quarantine accounts for it and the other files of the month go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from pbr_pipeline.headers import normalise_header
+from pbr_pipeline.readers import FileRead, UnreadableFile, read_file
+from pbr_pipeline.tables import InputTable
+from schemas.provenance import FILE_ERROR, INBOX_MONTH, SOURCE_FILE, SOURCE_ROW, SOURCE_SHA256
+
+Log = Callable[[str], None]
+
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """How one file was read; no cell values, so it is safe for logs and metadata."""
+
+    source_file: str
+    sha256: str
+    rows: int
+    """Rows this file contributes to the raw table (1 for a file-level error)."""
+    file_format: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int | None = None
+    blank_rows: int = 0
+    ignored_columns: tuple[str, ...] = ()
+    error: str | None = None
+    """Why the whole file was rejected, if it was."""
+
+
+@dataclass(frozen=True)
+class IngestedTable:
+    frame: pl.DataFrame
+    files: tuple[FileReport, ...]
+    skipped: tuple[str, ...] = ()
+    """Paths passed over on purpose: hidden files and spreadsheet lock files."""
+
+
+def raw_schema(table: InputTable) -> pl.Schema:
+    columns = {name: pl.String() for name in table.published_columns}
+    columns |= {
+        SOURCE_FILE: pl.String(),
+        SOURCE_SHA256: pl.String(),
+        SOURCE_ROW: pl.Int64(),
+        INBOX_MONTH: pl.String(),
+        FILE_ERROR: pl.String(),
+    }
+    return pl.Schema(columns)
+
+
+def table_files(data_dir: Path, month: str, table: InputTable) -> list[Path]:
+    """The files of `table` that the city knows for `month`, in a stable order."""
+    if table.inbox_folder is not None:
+        folder = data_dir / "inbox" / month / table.inbox_folder
+        candidates = folder.iterdir() if folder.is_dir() else []
+    else:
+        folder = data_dir / "reference"
+        candidates = folder.glob(f"{table.reference_name}.*") if folder.is_dir() else []
+    return sorted((path for path in candidates if path.is_file()), key=lambda path: path.name)
+
+
+def _is_skipped(path: Path) -> bool:
+    # `~$name.xlsx` is the lock file Excel leaves beside an open workbook.
+    return path.name.startswith((".", "~$"))
+
+
+def ingest_table(data_dir: Path, month: str, table: InputTable, log: Log | None = None) -> IngestedTable:
+    """Read every file of `table` for `month` into one raw frame."""
+    frames: list[pl.DataFrame] = []
+    reports: list[FileReport] = []
+    skipped: list[str] = []
+    for path in table_files(data_dir, month, table):
+        relative = path.relative_to(data_dir).as_posix()
+        if _is_skipped(path):
+            skipped.append(relative)
+            continue
+        started = time.perf_counter()
+        frame, report = _ingest_file(path, relative, month, table)
+        frames.append(frame)
+        reports.append(report)
+        if log is not None:
+            outcome = f"rejected whole: {report.error}" if report.error else f"{report.rows:,} rows"
+            log(f"{table.name}: read {relative} ({outcome}) in {time.perf_counter() - started:.1f} s")
+    schema = raw_schema(table)
+    frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
+    return IngestedTable(frame=frame, files=tuple(reports), skipped=tuple(skipped))
+
+
+def _ingest_file(path: Path, relative: str, month: str, table: InputTable) -> tuple[pl.DataFrame, FileReport]:
+    content = path.read_bytes()
+    sha256 = hashlib.sha256(content).hexdigest()
+    provenance = {SOURCE_FILE: relative, SOURCE_SHA256: sha256, INBOX_MONTH: month}
+
+    def rejected_whole(error: str, read: FileRead | None = None, ignored: tuple[str, ...] = ()):
+        row = {name: None for name in table.published_columns} | provenance | {SOURCE_ROW: None, FILE_ERROR: error}
+        report = FileReport(relative, sha256, rows=1, error=error, ignored_columns=ignored, **_how_read(read))
+        return pl.DataFrame([row], schema=raw_schema(table)), report
+
+    try:
+        read = read_file(content, path.name, table.required_columns)
+    except UnreadableFile as problem:
+        return rejected_whole(str(problem))
+
+    by_normalised: dict[str, str] = {}
+    ignored: list[str] = []
+    for header in read.frame.columns:
+        if header == SOURCE_ROW:
+            continue
+        name = normalise_header(header)
+        if name in by_normalised:
+            return rejected_whole(f"columns {by_normalised[name]!r} and {header!r} both read as {name!r}; keep one", read)
+        if name in table.published_columns:
+            by_normalised[name] = header
+        else:
+            ignored.append(header)
+    missing = [name for name in table.required_columns if name not in by_normalised]
+    if missing:
+        return rejected_whole(
+            f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+            f"none of the file's {read.frame.height:,} rows were taken",
+            read,
+            tuple(ignored),
+        )
+
+    frame = read.frame.select(
+        *(
+            pl.col(by_normalised[name]).alias(name) if name in by_normalised else pl.lit(None, pl.String).alias(name)
+            for name in table.published_columns
+        ),
+        pl.lit(relative, pl.String).alias(SOURCE_FILE),
+        pl.lit(sha256, pl.String).alias(SOURCE_SHA256),
+        pl.col(SOURCE_ROW),
+        pl.lit(month, pl.String).alias(INBOX_MONTH),
+        pl.lit(None, pl.String).alias(FILE_ERROR),
+    )
+    report = FileReport(relative, sha256, rows=frame.height, ignored_columns=tuple(ignored), **_how_read(read))
+    return frame.cast(raw_schema(table)), report
+
+
+def _how_read(read: FileRead | None) -> dict:
+    if read is None:
+        return {}
+    return {
+        "file_format": read.file_format,
+        "encoding": read.encoding,
+        "delimiter": read.delimiter,
+        "header_row": read.header_row,
+        "blank_rows": read.blank_rows,
+    }

@@ -1,0 +1,65 @@
+"""The short account of a month that `pbr run` prints: files, rows read, valid, rejected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pbr_pipeline.tables import INPUT_TABLES
+from pbr_pipeline.validate import rejected_rows_per_file
+from pbr_pipeline.warehouse import read_partition
+
+
+@dataclass(frozen=True)
+class TableCount:
+    table: str
+    files: int
+    rows_read: int
+    rows_valid: int
+    rows_rejected: int
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    month: str
+    tables: tuple[TableCount, ...]
+    rejections: pl.DataFrame
+    """table, rule, reason, rows: one line per reason, most frequent first."""
+
+
+def summarise_month(warehouse: Path, month: str) -> MonthSummary:
+    """Count from the stored partitions, so the summary shows what was written."""
+    tables = []
+    for table in INPUT_TABLES:
+        raw = read_partition(warehouse, f"raw_{table.name}", month)
+        valid = read_partition(warehouse, table.name, month)
+        rejected = read_partition(warehouse, f"{table.name}_rejected", month)
+        tables.append(
+            TableCount(
+                table=table.name,
+                files=raw.get_column("source_file").n_unique(),
+                rows_read=raw.height,
+                rows_valid=valid.height,
+                rows_rejected=int(rejected_rows_per_file(rejected).get_column("rows_rejected").sum()),
+            )
+        )
+    quarantine = read_partition(warehouse, "rejected_rows", month)
+    rejections = quarantine.group_by("table", "rule", "reason").len("rows").sort(
+        ["rows", "table", "rule"], descending=[True, False, False]
+    )
+    return MonthSummary(month=month, tables=tuple(tables), rejections=rejections)
+
+
+def format_summary(summary: MonthSummary) -> str:
+    lines = [f"{summary.month}", f"  {'table':<16}{'files':>6}{'read':>10}{'valid':>10}{'rejected':>10}"]
+    for count in summary.tables:
+        lines.append(
+            f"  {count.table:<16}{count.files:>6}{count.rows_read:>10,}{count.rows_valid:>10,}{count.rows_rejected:>10,}"
+        )
+    if summary.rejections.height:
+        lines.append("  rejected, by reason (a row can fail several rules):")
+        for table, rule, reason, rows in summary.rejections.iter_rows():
+            lines.append(f"    {rows:>6,}  {table}: {rule} — {reason}")
+    return "\n".join(lines)

@@ -1,0 +1,47 @@
+"""The kinds of cell the published formats carry, and the type each becomes once validated.
+
+An input model tags every field with `metadata={"kind": ...}`. The engine reads the tag to
+normalise the text before validation (dots out of numbers, DD/MM/YYYY to ISO, aliases to
+codes) and to type the column after it; `typed_schema` derives the validated table's schema.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+CODE = "code"
+"""Upper-case code: operator, programme, outcome, role, municipality."""
+DOCUMENT_TYPE = "document_type"
+DOCUMENT_NUMBER = "document_number"
+NAME = "name"
+"""A person's or firm's name, kept as written (spaces collapsed)."""
+TEXT = "text"
+DATE = "date"
+PERIOD = "period"
+"""A `YYYY-MM` month."""
+MONEY = "money"
+"""Whole pesos (COP); Spanish-locale `1.300.000` accepted."""
+INTEGER = "integer"
+FLAG = "flag"
+"""`X` or empty (PILA novelties)."""
+GROUPS = "groups"
+"""`|`-separated population-group tags."""
+SEX = "sex"
+NIT = "nit"
+"""Employer NIT, optionally followed by `-DV`; typed without the check digit."""
+
+TYPED_DTYPES: dict[str, pl.DataType] = {
+    CODE: pl.String(),
+    DOCUMENT_TYPE: pl.String(),
+    DOCUMENT_NUMBER: pl.String(),
+    NAME: pl.String(),
+    TEXT: pl.String(),
+    DATE: pl.Date(),
+    PERIOD: pl.String(),
+    MONEY: pl.Int64(),
+    INTEGER: pl.Int64(),
+    FLAG: pl.Boolean(),
+    GROUPS: pl.String(),
+    SEX: pl.String(),
+    NIT: pl.String(),
+}
