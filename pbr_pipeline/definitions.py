@@ -6,7 +6,6 @@ import dagster as dg
 
 from assets.checks import asset_checks
 from assets.ingestion import raw_assets
-from assets.partitions import monthly_partitions
 from assets.quarantine import rejected_rows
 from assets.validation import validation_assets
 from pbr_pipeline.resources import InboxResource, ParquetIOManager
@@ -20,7 +19,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     monthly_job = dg.define_asset_job(
         MONTHLY_JOB,
         selection=dg.AssetSelection.all(),
-        partitions_def=monthly_partitions,
         description="Ingest, validate and quarantine one month of operator files and registry extracts.",
     )
     # The run for month M starts on the 5th of M+1 at 06:00 Bogotá: files received in M are in.

@@ -91,8 +91,7 @@ def _read_csv(content: bytes) -> FileRead:
         raise UnreadableFile(f"the CSV cannot be parsed: {_first_line(error)}") from error
     # Header line is row 1, so record i (0-based) is row i + 2; blank lines come back as
     # empty records, which keeps this count equal to what a spreadsheet shows.
-    frame = frame.with_row_index(SOURCE_ROW, offset=2).with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
-    return FileRead(frame=frame, file_format="csv", encoding=encoding, delimiter=delimiter)
+    return FileRead(frame=_number_rows(frame, first=2), file_format="csv", encoding=encoding, delimiter=delimiter)
 
 
 def _decode(content: bytes) -> tuple[str, str]:
@@ -147,10 +146,7 @@ def _read_xlsx(content: bytes, required: set[str]) -> FileRead:
         if name is not None
     }
     frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
-    frame = frame.with_row_index(SOURCE_ROW, offset=header_row + 1).with_columns(
-        pl.col(SOURCE_ROW).cast(pl.Int64)
-    )
-    return FileRead(frame=frame, file_format="xlsx", header_row=header_row)
+    return FileRead(frame=_number_rows(frame, first=header_row + 1), file_format="xlsx", header_row=header_row)
 
 
 def _find_xlsx_header(rows, required: set[str]) -> tuple[int, list[str]]:
@@ -191,8 +187,7 @@ def _read_parquet(content: bytes) -> FileRead:
     except Exception as error:  # pyarrow/polars raise several types for a damaged file
         raise UnreadableFile(f"the Parquet file cannot be read: {_first_line(error)}") from error
     frame = frame.select(_as_text(name, dtype) for name, dtype in frame.schema.items())
-    frame = frame.with_row_index(SOURCE_ROW, offset=1).with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
-    return FileRead(frame=frame, file_format="parquet")
+    return FileRead(frame=_number_rows(frame, first=1), file_format="parquet")
 
 
 def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -208,6 +203,11 @@ def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
             .alias(name)
         )
     return column.cast(pl.String).alias(name)
+
+
+def _number_rows(frame: pl.DataFrame, first: int) -> pl.DataFrame:
+    """Append `source_row`, counting from `first` for the frame's first record."""
+    return frame.with_columns(pl.int_range(first, first + frame.height, dtype=pl.Int64).alias(SOURCE_ROW))
 
 
 def _drop_blank_records(read: FileRead) -> FileRead:

@@ -1,0 +1,37 @@
+# Everything a fresh machine with Python 3.11 and pip needs: `make run`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SAMPLE := data/sample
+
+.PHONY: install run test dev sample clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: the monthly job over every month of the committed sample, into ./warehouse
+run: $(STAMP)
+	$(BIN)/pbr run --all --data-dir $(SAMPLE) --warehouse warehouse
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## dev: the Dagster UI on http://127.0.0.1:3000 (runs are kept in .dagster_home)
+dev: $(STAMP)
+	mkdir -p .dagster_home
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
+
+## sample: regenerate the committed sample data (seeded: same files every time)
+sample: $(STAMP)
+	rm -rf $(SAMPLE)
+	$(BIN)/pbr generate --out $(SAMPLE) --seed 20250101 --people 400 --months 2025-01..2025-08 --operators 3
+
+clean:
+	rm -rf warehouse .dagster_home

@@ -1,0 +1,70 @@
+"""Ingesting a month: every file read once, provenance on every row, broken files isolated."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pbr_pipeline.ingest import ingest_table
+from pbr_pipeline.tables import CLAIMS, ENROLMENTS
+from pbr_pipeline.validate import validate_table
+from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, csv_bytes, put
+
+FOLDER = f"inbox/{MONTH}/inscripciones"
+
+
+def test_a_broken_file_does_not_stop_the_month(data_dir):
+    good = put(data_dir, f"{FOLDER}/a_good.csv", csv_bytes([ENROLMENT_ROW, ENROLMENT_ROW | {"numero_documento": "55"}]))
+    put(data_dir, f"{FOLDER}/b_binary.csv", bytes(range(256)))
+    put(data_dir, f"{FOLDER}/c_no_dates.csv", b"operador;programa;tipo_documento;numero_documento\nOP-001;EMPLEO;CC;1\nOP-001;EMPLEO;CC;2\n")
+    put(data_dir, f"{FOLDER}/d_empty.csv", b"")
+
+    ingested = ingest_table(data_dir, MONTH, ENROLMENTS)
+    validated = validate_table(ingested.frame, ENROLMENTS)
+
+    assert validated.valid.height == 2
+    assert validated.valid.get_column("source_sha256").unique().to_list() == [hashlib.sha256(good.read_bytes()).hexdigest()]
+    whole = validated.rejected.filter(validated.rejected["rule"] == "file_rejected")
+    reasons = dict(zip(whole["source_file"], whole["reason"]))
+    assert set(reasons) == {f"{FOLDER}/b_binary.csv", f"{FOLDER}/c_no_dates.csv", f"{FOLDER}/d_empty.csv"}
+    assert "binary" in reasons[f"{FOLDER}/b_binary.csv"]
+    assert "fecha_inscripcion" in reasons[f"{FOLDER}/c_no_dates.csv"] and "2 rows" in reasons[f"{FOLDER}/c_no_dates.csv"]
+    assert reasons[f"{FOLDER}/d_empty.csv"] == "the file is empty"
+    assert whole["source_row"].null_count() == 3
+
+
+def test_two_headers_for_one_column_reject_the_file(data_dir):
+    put(data_dir, f"{FOLDER}/dup.csv", b"Numero Documento,numero_documento,operador,programa,tipo_documento,fecha_inscripcion\n1,2,OP-001,EMPLEO,CC,2025-03-01\n")
+    report = ingest_table(data_dir, MONTH, ENROLMENTS).files[0]
+    assert "both read as 'numero_documento'" in report.error
+
+
+def test_unknown_columns_are_ignored_and_reported(data_dir):
+    put(data_dir, f"{FOLDER}/extra.csv", csv_bytes([ENROLMENT_ROW | {"Observaciones": "llamar"}]))
+    ingested = ingest_table(data_dir, MONTH, ENROLMENTS)
+    assert ingested.files[0].ignored_columns == ("Observaciones",)
+    assert "Observaciones" not in ingested.frame.columns
+    assert validate_table(ingested.frame, ENROLMENTS).valid.height == 1
+
+
+def test_lock_and_hidden_files_are_skipped_not_read(data_dir):
+    put(data_dir, f"{FOLDER}/~$roster.xlsx", b"lock")
+    put(data_dir, f"{FOLDER}/.DS_Store", b"\x00")
+    put(data_dir, f"{FOLDER}/roster.csv", csv_bytes([ENROLMENT_ROW]))
+    ingested = ingest_table(data_dir, MONTH, ENROLMENTS)
+    assert [f.source_file for f in ingested.files] == [f"{FOLDER}/roster.csv"]
+    assert ingested.skipped == (f"{FOLDER}/.DS_Store", f"{FOLDER}/~$roster.xlsx")
+
+
+def test_a_month_without_files_gives_empty_tables(data_dir):
+    ingested = ingest_table(data_dir, MONTH, CLAIMS)
+    validated = validate_table(ingested.frame, CLAIMS)
+    assert ingested.frame.height == validated.valid.height == validated.rejected.height == 0
+    assert "outcome" in validated.valid.columns
+
+
+def test_every_row_carries_its_provenance(data_dir):
+    put(data_dir, f"inbox/{MONTH}/reportes/claims.csv", csv_bytes([CLAIM_ROW] * 3, delimiter=";", encoding="cp1252"))
+    frame = ingest_table(data_dir, MONTH, CLAIMS).frame
+    assert frame["source_file"].to_list() == [f"inbox/{MONTH}/reportes/claims.csv"] * 3
+    assert frame["source_row"].to_list() == [2, 3, 4]
+    assert frame["inbox_month"].unique().to_list() == [MONTH]

@@ -1,0 +1,158 @@
+"""Each validation rule with a row that fails it and a row that passes, through real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pbr_pipeline.ingest import ingest_table
+from pbr_pipeline.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, InputTable
+from pbr_pipeline.validate import validate_table
+from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, PILA_ROW, csv_bytes, put
+
+BASE_ROWS = {ENROLMENTS.name: ENROLMENT_ROW, CLAIMS.name: CLAIM_ROW, PILA.name: PILA_ROW}
+
+
+def validate_rows(data_dir: Path, table: InputTable, rows: list[dict[str, str]]):
+    folder = f"inbox/{MONTH}/{table.inbox_folder}" if table.inbox_folder else "reference"
+    name = f"{table.reference_name}.csv" if table.reference_name else "file.csv"
+    put(data_dir, f"{folder}/{name}", csv_bytes(rows))
+    return validate_table(ingest_table(data_dir, MONTH, table).frame, table)
+
+
+FAILING = [
+    (ENROLMENTS, {"tipo_documento": "XX"}, "document_type_known"),
+    (ENROLMENTS, {"tipo_documento": ""}, "required_value_missing"),
+    (ENROLMENTS, {"numero_documento": "12A45"}, "document_number_digits_only"),
+    (ENROLMENTS, {"numero_documento": "12345678901234567"}, "document_number_shape"),
+    (ENROLMENTS, {"operador": "OPERADOR1"}, "operator_code_shape"),
+    (ENROLMENTS, {"programa": "EMPLEOS"}, "programme_known"),
+    (ENROLMENTS, {"primer_nombre": ""}, "first_name_required"),
+    (ENROLMENTS, {"primer_apellido": " "}, "first_surname_required"),
+    (ENROLMENTS, {"tipo_documento": "NIT", "numero_documento": "900123456"}, "business_name_required"),
+    (ENROLMENTS, {"fecha_nacimiento": ""}, "birth_date_required"),
+    (ENROLMENTS, {"fecha_nacimiento": "31/02/1990"}, "birth_date_is_date"),
+    (ENROLMENTS, {"sexo": ""}, "sex_required"),
+    (ENROLMENTS, {"sexo": "X"}, "sex_known"),
+    (ENROLMENTS, {"grupos": "VICTIMA|ALIEN"}, "groups_known"),
+    (ENROLMENTS, {"programa": "BILINGUISMO"}, "role_required_for_bilingualism"),
+    (ENROLMENTS, {"rol": "PROFESOR"}, "role_known"),
+    (ENROLMENTS, {"fecha_inscripcion": ""}, "required_value_missing"),
+    (ENROLMENTS, {"fecha_inscripcion": "03-03-2025"}, "enrolment_date_is_date"),
+    (ENROLMENTS, {"fecha_inscripcion": "2025-04-01"}, "enrolment_date_not_in_future"),
+    (ENROLMENTS, {"fecha_inscripcion": "1989-01-01"}, "enrolment_date_not_before_birth"),
+    (ENROLMENTS, {"fecha_egreso": "2025-03-01"}, "exit_date_not_before_enrolment"),
+    (ENROLMENTS, {"fecha_egreso": "2025-04-30"}, "exit_date_not_in_future"),
+    (ENROLMENTS, {"fecha_egreso": "ayer"}, "exit_date_is_date"),
+    (ENROLMENTS, {"municipio": "6801"}, "municipality_code_shape"),
+    (CLAIMS, {"resultado": "CERTIFICACION_B1"}, "outcome_belongs_to_programme"),
+    (CLAIMS, {"resultado": "EMPLEADO"}, "outcome_known"),
+    (CLAIMS, {"fecha_resultado": "2025-04-15"}, "outcome_date_not_in_future"),
+    (CLAIMS, {"fecha_resultado": "15/15/2025"}, "outcome_date_is_date"),
+    (CLAIMS, {"numero_documento": ""}, "required_value_missing"),
+    (PILA, {"periodo": "2025-13"}, "period_shape"),
+    (PILA, {"periodo": "202502"}, "period_shape"),
+    (PILA, {"periodo": "2025-04"}, "period_not_in_future"),
+    (PILA, {"nit_aportante": "800197268-5"}, "employer_nit_check_digit"),
+    (PILA, {"nit_aportante": "80019726A"}, "employer_nit_shape"),
+    (PILA, {"tipo_cotizante": "uno"}, "contributor_type_shape"),
+    (PILA, {"dias_cotizados": "31"}, "days_contributed_range"),
+    (PILA, {"dias_cotizados": "-1"}, "days_contributed_range"),
+    (PILA, {"ibc": "1.423.500,50"}, "ibc_whole_pesos"),
+    (PILA, {"salario_basico": "mucho"}, "base_salary_whole_pesos"),
+    (PILA, {"novedad_ing": "SI"}, "entry_novelty_flag"),
+    (PILA, {"novedad_ret": "R"}, "exit_novelty_flag"),
+    (PILA, {"fecha_ingreso": "2025/02/01"}, "entry_date_is_date"),
+    (PILA, {"fecha_retiro": "32/01/2025"}, "exit_date_is_date"),
+]
+
+
+@pytest.mark.parametrize(("table", "change", "rule"), FAILING, ids=[f"{t.name}-{r}-{next(iter(c.values()))}" for t, c, r in FAILING])
+def test_a_row_breaking_one_rule_is_quarantined_by_that_rule_alone(data_dir, table, change, rule):
+    result = validate_rows(data_dir, table, [BASE_ROWS[table.name] | change])
+    assert result.valid.height == 0
+    assert result.rejected.get_column("rule").to_list() == [rule]
+    assert result.rejected.get_column("source_row").to_list() == [2]
+    assert result.rejected.get_column("reason").str.len_chars().min() > 10
+
+
+def test_future_birth_date(data_dir):
+    # A birth date after the file's month also puts the enrolment before the birth: two rules.
+    result = validate_rows(data_dir, ENROLMENTS, [ENROLMENT_ROW | {"fecha_nacimiento": "2025-04-02"}])
+    assert sorted(result.rejected.get_column("rule")) == ["birth_date_not_in_future", "enrolment_date_not_before_birth"]
+
+
+PASSING = [
+    (ENROLMENTS, {}),
+    (ENROLMENTS, {"tipo_documento": "CE", "numero_documento": "AB-123.45"}),
+    (ENROLMENTS, {"tipo_documento": "C.C.", "numero_documento": "1.098.765.432"}),
+    (ENROLMENTS, {"tipo_documento": "PPT", "numero_documento": "5678901"}),
+    (ENROLMENTS, {"tipo_documento": "nit", "numero_documento": "900123456", "razon_social": "Panadería La Ñapa SAS",
+                  "primer_nombre": "", "primer_apellido": "", "fecha_nacimiento": "", "sexo": ""}),
+    (ENROLMENTS, {"sexo": "Mujer", "grupos": "victima | migrante"}),
+    (ENROLMENTS, {"fecha_nacimiento": "17/05/1990", "fecha_inscripcion": "3/3/2025"}),
+    (ENROLMENTS, {"programa": "BILINGUISMO", "rol": "docente"}),
+    (ENROLMENTS, {"fecha_egreso": "2025-03-31", "municipio": ""}),
+    (CLAIMS, {}),
+    (CLAIMS, {"programa": "Empleo", "resultado": "retencion_3m", "fecha_resultado": "20/03/2025"}),
+    (PILA, {}),
+    (PILA, {"nit_aportante": "800.197.268-4", "ibc": "1.423.500", "salario_basico": "1423500,00"}),
+    (PILA, {"tipo_cotizante": "51", "dias_cotizados": "0", "novedad_ing": "x"}),
+]
+
+
+@pytest.mark.parametrize(("table", "change"), PASSING, ids=[f"{t.name}-{i}" for i, (t, _) in enumerate(PASSING)])
+def test_a_row_within_the_rules_is_valid(data_dir, table, change):
+    result = validate_rows(data_dir, table, [BASE_ROWS[table.name] | change])
+    assert result.rejected.height == 0, result.rejected.select("column", "rule").rows()
+    assert result.valid.height == 1
+
+
+def test_valid_rows_are_typed_and_normalised(data_dir):
+    enrolment = validate_rows(
+        data_dir,
+        ENROLMENTS,
+        [ENROLMENT_ROW | {"tipo_documento": "c.c.", "numero_documento": "1.098.765.432", "sexo": "HOMBRE",
+                          "grupos": "migrante|Víctima", "fecha_nacimiento": "17/05/1990", "municipio": ""}],
+    ).valid.row(0, named=True)
+    assert enrolment["document_type"] == "CC"
+    assert enrolment["document_number"] == "1098765432"
+    assert enrolment["sex"] == "M"
+    assert enrolment["groups"] == "MIGRANTE|VICTIMA"
+    assert enrolment["birth_date"] == dt.date(1990, 5, 17)
+    assert enrolment["enrolled_on"] == dt.date(2025, 3, 3)
+    assert enrolment["exited_on"] is None
+    assert enrolment["municipality"] == "68001"
+    assert enrolment["first_surname"] == "Muñoz"
+    assert enrolment["source_row"] == 2 and enrolment["inbox_month"] == MONTH
+
+
+def test_pila_amounts_and_nit_are_typed(data_dir):
+    row = validate_rows(
+        data_dir, PILA, [PILA_ROW | {"nit_aportante": "800.197.268-4", "ibc": "1.423.500", "novedad_ret": ""}]
+    ).valid.row(0, named=True)
+    assert row["employer_nit"] == "800197268"
+    assert row["ibc"] == 1_423_500 and row["days_contributed"] == 30 and row["contributor_type"] == 1
+    assert row["entry_novelty"] is True and row["exit_novelty"] is False
+    assert row["entry_date"] == dt.date(2025, 2, 1)
+
+
+def test_reference_table_rules(data_dir):
+    result = validate_rows(
+        data_dir,
+        MINIMUM_WAGES,
+        [{"anio": "2024", "valor": "1.300.000"}, {"anio": "2024", "valor": "1300000"}, {"anio": "25", "valor": "0"}],
+    )
+    rules = sorted(zip(result.rejected.get_column("source_row"), result.rejected.get_column("rule")))
+    assert rules == [(2, "value_repeated"), (3, "value_repeated"), (4, "minimum_wage_positive"), (4, "year_shape")]
+
+
+def test_personal_values_are_withheld_from_the_quarantine(data_dir):
+    result = validate_rows(data_dir, ENROLMENTS, [ENROLMENT_ROW | {"numero_documento": "12A45", "sexo": "X"}])
+    by_column = {row["column"]: row for row in result.rejected.iter_rows(named=True)}
+    assert by_column["numero_documento"]["value"] is None
+    assert by_column["numero_documento"]["value_withheld"] is True
+    assert by_column["sexo"]["value"] == "X"
+    assert by_column["sexo"]["value_withheld"] is False
