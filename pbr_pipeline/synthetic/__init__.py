@@ -1,0 +1,157 @@
+"""Seeded synthetic data for the EMPLEO programme: inbox files, reference tables and the ground
+truth the pipeline is checked against.
+
+`generate` simulates a world (people, operators, jobs, the contribution registry), lets the
+operators report on it with the defects real operators make, decides every claim by the
+verdict rules run by run, and writes:
+
+    <out>/inbox/<YYYY-MM>/inscripciones/   one roster per operator and month (CSV or XLSX)
+    <out>/inbox/<YYYY-MM>/reportes/        one claims file per operator and month
+    <out>/inbox/<YYYY-MM>/registros/pila/  the month's PILA extract (CSV or Parquet)
+    <out>/reference/                       smmlv.csv, lineas_pobreza.csv
+    <out>/ground_truth/                    people, claims, outcomes_unclaimed, invalid_rows, files
+
+Same arguments, same bytes; the registry is streamed to disk one period at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import polars as pl
+
+from .claims import Claims, build_claims
+from .inbox import claims_frame, number_rows, with_invalid_rows, write_broken_file, write_operator_files
+from .invalid import BrokenFile, InvalidRow, build_broken_file, build_invalid_rows
+from .layout import CLAIMS, PILA, ROSTERS, Layout, plan_layout
+from .operators import operator_codes
+from .pila import RegistryNames, write_extract
+from .reference import write_reference
+from .rosters import Roster, build_roster, written_roster
+from .timeline import Timeline
+from .corrections import take_back_a_verified_month
+from .truth import claim_truth, invalid_truth, people_truth, unclaimed_outcomes, write_ground_truth
+from .verdicts import Judge, decide, person_keys, roster_listings
+from .world import World, simulate, stream
+
+__all__ = ["GenerationSummary", "generate"]
+
+MIN_PEOPLE = 100
+"""Below this the scenario mix (every defect at least once) cannot be guaranteed."""
+
+
+@dataclass(frozen=True)
+class GenerationSummary:
+    people: int
+    """Population size (people in the registry and rosters), without the invalid-row people."""
+    enrolled: int
+    """People some operator enrolled."""
+    roster_rows: int
+    claims: int
+    """Claim rows written to `reportes` files (invalid rows included, the broken file not)."""
+    pila_rows: int
+    files_written: int
+    """Inbox files written."""
+
+
+def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operators: int,
+             progress: Callable[[str], None] | None = None) -> GenerationSummary:
+    """Generate the EMPLEO data set for `months` (consecutive `YYYY-MM`, oldest first) into
+    `out_dir`, which must not hold generated data already. `progress` receives short lines
+    without personal data."""
+    say = progress or (lambda line: None)
+    out_dir = Path(out_dir)
+    if seed < 0:
+        raise ValueError("the seed is a whole number from 0 up")
+    if people < MIN_PEOPLE:
+        raise ValueError(f"generate at least {MIN_PEOPLE} people")
+    for folder in ("inbox", "ground_truth", "reference"):
+        if (out_dir / folder).exists() and any((out_dir / folder).iterdir()):
+            raise ValueError(f"{out_dir / folder} already holds files; generate into an empty folder")
+    timeline = Timeline.of(list(months))
+
+    world = simulate(seed, people, timeline, operator_codes(operators), say)
+    layout = plan_layout(stream(seed, "layout"), world.codes, timeline)
+    sent = _submissions(seed, world, layout)
+
+    judge = Judge(timeline, world.knowledge, roster_listings(sent.roster, sent.rows[ROSTERS]), person_keys(world))
+    decisions = decide(judge, sent.claims, sent.rows[CLAIMS], timeline.last)
+    judge, taken_back = take_back_a_verified_month(stream(seed, "withdrawal"), world, judge, sent.claims, decisions)
+    knowledge = judge.knowledge
+    say(f"verdicts: {len(decisions.claim):,} claims judged"
+        + ("" if taken_back else "; no verified month could be taken back"))
+
+    files = write_operator_files(out_dir, layout, sent.rows, world.codes, say)
+    files.append(write_broken_file(out_dir, sent.broken, world.codes))
+    registry_names = RegistryNames.build(stream(seed, "registry_names"), world.population)
+    extracts = [
+        write_extract(out_dir, plan, timeline, spells=world.spells, population=world.population,
+                      registry_names=registry_names, employers=world.employers, knowledge=knowledge,
+                      invalid=[row for row in sent.invalid if row.kind == PILA and row.month == month], progress=say)
+        for month, plan in sorted(layout.pila_files.items())
+    ]
+    files.extend(extract.record for extract in extracts)
+    write_reference(out_dir)
+
+    pila_rows = {row_id: (extract.record.path, number) for extract in extracts
+                 for row_id, number in extract.invalid_rows.items()}
+    write_ground_truth(
+        out_dir,
+        people=people_truth(world, sent.roster),
+        claims=claim_truth(world, knowledge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid),
+        unclaimed=unclaimed_outcomes(world, knowledge, sent.claims, decisions),
+        invalid=invalid_truth(sent.invalid, sent.rows, pila_rows, sent.broken),
+        files=files,
+    )
+    summary = GenerationSummary(
+        people=people, enrolled=len(world.enrolments.person), roster_rows=sent.rows[ROSTERS].height,
+        claims=sent.rows[CLAIMS].height, pila_rows=sum(extract.record.data_rows for extract in extracts),
+        files_written=len(files),
+    )
+    say(f"done: {summary.files_written} inbox files, {summary.claims:,} claims, {summary.pila_rows:,} pila rows")
+    return summary
+
+
+@dataclass(frozen=True)
+class _Submissions:
+    """What the operators send, before anything is written."""
+
+    claims: Claims
+    roster: Roster
+    invalid: list[InvalidRow]
+    broken: BrokenFile
+    rows: dict[str, pl.DataFrame]
+    """Roster and claim rows as written, with file path and row number (invalid rows included)."""
+
+
+def _submissions(seed: int, world: World, layout: Layout) -> _Submissions:
+    timeline, codes = world.timeline, world.codes
+    # People with a late or corrected row get no early retention claim: an early claim must be
+    # pending when received, and a registry change could decide it before its window ends.
+    avoid_early = np.zeros(world.population.size, dtype=bool)
+    avoid_early[[row.person for row in world.knowledge.special]] = True
+    claims = build_claims(
+        stream(seed, "claims"), population=world.population, enrolments=world.enrolments,
+        placements=world.placements, seconds=world.seconds, second_claims=world.second_claims, spells=world.spells,
+        employers=world.employers, world=world.knowledge.world, timeline=timeline, avoid_early=avoid_early,
+        taken_numbers=world.taken_numbers,
+    )
+    rng = stream(seed, "invalid")
+    pila_csv = [month for month, plan in sorted(layout.pila_files.items()) if plan.fmt == "csv"]
+    pila_month = pila_csv[int(rng.integers(0, len(pila_csv)))]
+    invalid = build_invalid_rows(rng, world.extras, codes, timeline, world.employers, pila_month,
+                                 layout.pila_files[pila_month].dotted)
+    broken = build_broken_file(rng, codes, timeline, world.taken_numbers | set(claims.doc_number.tolist()))
+
+    roster = build_roster(world.enrolments, world.exits, world.seconds)
+    written = written_roster(stream(seed, "rosters"), roster, world.population, layout, codes)
+    written = written.with_columns(pl.int_range(pl.len()).alias("roster"), pl.lit(None, pl.Int64).alias("invalid"))
+    rows = {
+        ROSTERS: number_rows(with_invalid_rows(written, invalid, ROSTERS, layout, rng), layout, ROSTERS),
+        CLAIMS: number_rows(with_invalid_rows(claims_frame(claims, codes, layout), invalid, CLAIMS, layout, rng),
+                            layout, CLAIMS),
+    }
+    return _Submissions(claims, roster, invalid, broken, rows)

@@ -1,0 +1,129 @@
+"""Operator files in the inbox: the rows each file holds, their row numbers, and the bytes.
+
+Row numbers are fixed before anything is written, because the ground truth names claims by
+file and row and the verdict order depends on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import polars as pl
+
+from pbr_pipeline.months import month_start
+
+from .claims import OUTCOMES, PROGRAMME, Claims
+from .invalid import BrokenFile, InvalidRow
+from .layout import CLAIMS, ROSTERS, Layout
+from .rosters import ROSTER_COLUMNS
+from .timeline import date_series, index_month
+from .writers import operator_file_bytes, write_bytes
+
+CLAIM_COLUMNS: tuple[str, ...] = (
+    "operador", "programa", "tipo_documento", "numero_documento", "resultado", "fecha_resultado", "soporte",
+)
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One inbox file, as `ground_truth/files.csv` lists it."""
+
+    path: str
+    kind: str
+    month: str
+    operador: str
+    format: str
+    encoding: str
+    delimiter: str
+    header_row: int | None
+    """Row of the header (CSV 1; XLSX below any title rows); None for Parquet."""
+    date_style: str
+    data_rows: int
+    broken: bool = False
+
+
+def claims_frame(claims: Claims, codes: tuple[str, ...], layout: Layout) -> pl.DataFrame:
+    """Every valid claim row as written, with its file (`path`) and position key (`order`)."""
+    paths = [layout.operator_file(CLAIMS, op, month).path
+             for op, month in zip(claims.op.tolist(), claims.month.tolist())]
+    return pl.DataFrame({
+        "path": paths,
+        "order": claims.order,
+        "claim": np.arange(claims.size),
+        "invalid": pl.Series([None] * claims.size, dtype=pl.Int64),
+        "operador": np.array(codes)[claims.op],
+        "programa": PROGRAMME,
+        "tipo_documento": pl.Series(claims.doc_type, dtype=pl.String),
+        "numero_documento": pl.Series(claims.doc_number, dtype=pl.String),
+        "resultado": np.array(OUTCOMES)[claims.outcome],
+        "fecha_resultado": date_series(claims.fecha),
+        "soporte": pl.Series(claims.soporte, dtype=pl.String),
+    })
+
+
+def with_invalid_rows(frame: pl.DataFrame, rows: list[InvalidRow], kind: str, layout: Layout,
+                      rng: np.random.Generator) -> pl.DataFrame:
+    """Append the invalid rows meant for `kind` files, at random places in their files."""
+    mine = [row for row in rows if row.kind == kind]
+    if not mine:
+        return frame
+    top = float(frame["order"].max() or 1.0)
+    extra = pl.DataFrame(
+        [{"path": layout.operator_file(kind, row.op, row.month).path, "order": float(rng.random() * top),
+          "invalid": row.id, **row.values} for row in mine],
+    )
+    extra = extra.with_columns(
+        *(pl.col(name).cast(frame.schema[name]) for name in extra.columns if name in frame.columns)
+    )
+    return pl.concat([frame, extra], how="diagonal_relaxed")
+
+
+def number_rows(frame: pl.DataFrame, layout: Layout, kind: str) -> pl.DataFrame:
+    """Sort each file's rows and give them the row number a person opening the file sees."""
+    header_rows = pl.DataFrame(
+        {"path": [file.path for file in layout.operator_files.values() if file.kind == kind],
+         "header_row": [file.header_row for file in layout.operator_files.values() if file.kind == kind]}
+    )
+    return (
+        frame.sort(["path", "order"])
+        .join(header_rows, on="path", how="left", maintain_order="left")
+        .with_columns((pl.col("header_row") + pl.int_range(1, pl.len() + 1).over("path")).alias("source_row"))
+    )
+
+
+def write_operator_files(out_dir: Path, layout: Layout, frames: dict[str, pl.DataFrame],
+                         codes: tuple[str, ...], say: Callable[[str], None]) -> list[FileRecord]:
+    """Write every roster and claims file that has rows (an operator with nothing to report in
+    a month sends nothing). Frames must be numbered already."""
+    records = []
+    columns = {ROSTERS: ROSTER_COLUMNS, CLAIMS: CLAIM_COLUMNS}
+    parts = {kind: frame.partition_by("path", as_dict=True) for kind, frame in frames.items()}
+    for month in sorted({key[2] for key in layout.operator_files}):
+        counts = {ROSTERS: 0, CLAIMS: 0}
+        for (kind, op, file_month), plan in sorted(layout.operator_files.items()):
+            if file_month != month or (plan.path,) not in parts[kind]:
+                continue
+            rows = parts[kind][(plan.path,)].sort("source_row").select(columns[kind])
+            label = "INSCRITOS" if kind == ROSTERS else "REPORTE DE RESULTADOS"
+            data = operator_file_bytes(plan, columns[kind], rows.iter_rows(),
+                                       title=f"{label} PROGRAMA {PROGRAMME} - {codes[op]} - {index_month(month)}",
+                                       stamp=dt.datetime.combine(month_start(index_month(month)), dt.time()))
+            write_bytes(out_dir, plan.path, data)
+            counts[kind] += rows.height
+            records.append(FileRecord(
+                path=plan.path, kind=kind, month=index_month(month), operador=codes[op], format=plan.shape.fmt,
+                encoding=plan.shape.encoding or "", delimiter=plan.shape.delimiter or "", header_row=plan.header_row,
+                date_style=plan.shape.dates, data_rows=rows.height,
+            ))
+        say(f"{index_month(month)}: rosters {counts[ROSTERS]:,} rows, claims {counts[CLAIMS]:,} rows")
+    return records
+
+
+def write_broken_file(out_dir: Path, broken: BrokenFile, codes: tuple[str, ...]) -> FileRecord:
+    write_bytes(out_dir, broken.path, broken.data)
+    return FileRecord(broken.path, CLAIMS, index_month(broken.month), codes[broken.op], "csv", "utf-8", ",", 1, "iso",
+                      broken.rows, broken=True)

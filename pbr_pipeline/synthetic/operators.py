@@ -1,0 +1,120 @@
+"""Operators and their enrolments: who enrols whom, on what date, and which roster reports it.
+
+An enrolment is reported in the roster of the month of its `fecha_inscripcion`, a few in the
+next month's roster (late reporting); some people are listed again later with `fecha_egreso`;
+a few are enrolled by a second operator at a later date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .timeline import Timeline, first_day, last_day, month_of_day
+
+ENROLLED_SHARE = 0.65
+"""Share of the population some operator enrols; the rest are workers nobody enrolled."""
+
+
+def operator_codes(count: int) -> tuple[str, ...]:
+    if count < 1:
+        raise ValueError("generate at least one operator")
+    return tuple(f"OP-{i + 1:03d}" for i in range(count))
+
+
+@dataclass(frozen=True)
+class Enrolments:
+    """First enrolment of every enrolled person (the owner's), one entry per person."""
+
+    codes: tuple[str, ...]
+    person: np.ndarray
+    """Enrolled persons, ascending."""
+    op: np.ndarray
+    """Owner: index into `codes`."""
+    date: np.ndarray
+    """`fecha_inscripcion` (day number)."""
+    month: np.ndarray
+    """Enrolment month E (month index)."""
+    received: np.ndarray
+    """Inbox month of the roster that lists it."""
+    row_of: np.ndarray
+    """Per person of the population: index into the arrays above, -1 if not enrolled."""
+
+
+@dataclass(frozen=True)
+class ExtraEnrolments:
+    """Roster rows beyond the first listing: exits re-listed, or second operators."""
+
+    person: np.ndarray
+    op: np.ndarray
+    date: np.ndarray
+    """`fecha_inscripcion` as this row gives it."""
+    exit: np.ndarray
+    """`fecha_egreso` (day number) or -1."""
+    received: np.ndarray
+
+
+def build_enrolments(rng: np.random.Generator, population_size: int, codes: tuple[str, ...],
+                     timeline: Timeline) -> Enrolments:
+    count = round(population_size * ENROLLED_SHARE)
+    person = np.sort(rng.choice(population_size, size=count, replace=False))
+    weights = 0.5 + rng.random(len(codes))
+    op = rng.choice(len(codes), size=count, p=weights / weights.sum())
+    # A few enrolments of the month before the first one arrive late, in the first roster.
+    early = rng.random(count) < 0.04
+    month = np.where(early, timeline.first - 1, rng.integers(timeline.first, timeline.last + 1, count))
+    length = last_day(month) - first_day(month) + 1
+    date = first_day(month) + (rng.random(count) * length).astype(np.int64)
+    late = (rng.random(count) < 0.05) & (month + 1 <= timeline.last)
+    received = np.where(month < timeline.first, timeline.first, month + late)
+    row_of = np.full(population_size, -1, dtype=np.int64)
+    row_of[person] = np.arange(count)
+    return Enrolments(codes, person, op, date, month, received, row_of)
+
+
+def exit_listings(rng: np.random.Generator, enrolments: Enrolments, timeline: Timeline) -> ExtraEnrolments:
+    """About a quarter of the enrolled are listed again, with `fecha_egreso`, when they leave."""
+    count = len(enrolments.person)
+    exit_day = enrolments.date + rng.integers(45, 181, count)
+    received = month_of_day(exit_day) + (rng.random(count) < 0.2)
+    keep = (rng.random(count) < 0.25) & (received <= timeline.last)
+    return ExtraEnrolments(
+        enrolments.person[keep], enrolments.op[keep], enrolments.date[keep], exit_day[keep], received[keep]
+    )
+
+
+def second_enrolments(rng: np.random.Generator, enrolments: Enrolments, placement_day: np.ndarray,
+                      timeline: Timeline) -> tuple[ExtraEnrolments, np.ndarray]:
+    """People a second operator enrols after the first one did.
+
+    Half are chosen among people placed at least 20 days after their first enrolment, and
+    enrolled by the second operator before that job starts, so that operator can claim the
+    placement (and be told another operator owns it). Returns the rows and, per row, whether
+    it was made for such a claim.
+    """
+    count_ops = len(enrolments.codes)
+    enrolled = len(enrolments.person)
+    if count_ops < 2 or enrolled == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return ExtraEnrolments(empty, empty, empty, empty, empty), np.zeros(0, dtype=bool)
+    total = max(2, round(0.03 * enrolled))
+    eligible = np.flatnonzero((placement_day >= 0) & (placement_day >= enrolments.date + 20)
+                              & (month_of_day(placement_day) <= timeline.last))
+    claimers = rng.permutation(eligible)[: (total + 1) // 2]
+    others = np.setdiff1d(np.arange(enrolled), claimers)
+    others = rng.permutation(others)[: total - len(claimers)]
+    rows = np.concatenate([claimers, others])
+    for_claim = np.arange(len(rows)) < len(claimers)
+
+    op = (enrolments.op[rows] + rng.integers(1, count_ops, len(rows))) % count_ops
+    first = enrolments.date[rows]
+    gap = np.maximum(placement_day[rows] - first - 10, 1)
+    date = np.where(for_claim, first + 10 + (rng.random(len(rows)) * gap).astype(np.int64),
+                    first + rng.integers(30, 151, len(rows)))
+    # The second roster never arrives before the first: the owner stays the owner in every run.
+    received = np.maximum(month_of_day(date), enrolments.received[rows])
+    keep = received <= timeline.last
+    none = np.full(int(keep.sum()), -1, dtype=np.int64)
+    extra = ExtraEnrolments(enrolments.person[rows][keep], op[keep], date[keep], none, received[keep])
+    return extra, for_claim[keep]

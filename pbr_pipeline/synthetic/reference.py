@@ -1,0 +1,47 @@
+"""Dated reference tables (domain.md §5) and the `reference/` files made from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+SMMLV: dict[int, int] = {2023: 1_160_000, 2024: 1_300_000, 2025: 1_423_500, 2026: 1_750_905}
+"""Minimum monthly wage (COP) by year."""
+
+POVERTY_LINES: tuple[tuple[int, str, int | None, int | None], ...] = (
+    (2022, "NACIONAL", 198_698, None),
+    (2023, "NACIONAL", 218_846, None),
+    (2024, "NACIONAL", 227_220, None),
+    (2024, "BUCARAMANGA_AM", None, 638_918),
+)
+"""(anio, dominio, pobreza_extrema, pobreza) monthly per-capita lines; empty where domain.md gives
+no figure rather than an invented one."""
+
+
+def smmlv_by_year(years: np.ndarray) -> np.ndarray:
+    """SMMLV of each year. Years after the table carry its last value forward: they only occur
+    in the simulated future that is never written."""
+    known = np.array(sorted(SMMLV), dtype=np.int64)
+    values = np.array([SMMLV[int(year)] for year in known], dtype=np.int64)
+    years = np.asarray(years, dtype=np.int64)
+    if (years < known[0]).any():
+        raise ValueError(f"no minimum wage before {known[0]}")
+    position = np.clip(np.searchsorted(known, years, side="right") - 1, 0, len(known) - 1)
+    return values[position]
+
+
+def write_reference(out_dir: Path) -> list[Path]:
+    """Write `reference/smmlv.csv` and `reference/lineas_pobreza.csv`."""
+    folder = out_dir / "reference"
+    folder.mkdir(parents=True, exist_ok=True)
+    smmlv = folder / "smmlv.csv"
+    rows = "".join(f"{year},{value}\n" for year, value in sorted(SMMLV.items()))
+    smmlv.write_text("anio,valor\n" + rows, encoding="utf-8")
+    lines = folder / "lineas_pobreza.csv"
+    body = "".join(
+        f"{year},{domain},{'' if extreme is None else extreme},{'' if poverty is None else poverty}\n"
+        for year, domain, extreme, poverty in POVERTY_LINES
+    )
+    lines.write_text("anio,dominio,pobreza_extrema,pobreza\n" + body, encoding="utf-8")
+    return [smmlv, lines]

@@ -1,0 +1,173 @@
+"""The ground-truth files under `<out>/ground_truth/`: people, claims with their scenario and
+verdicts, unclaimed outcomes, invalid rows and the inbox file list."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from . import names
+from .claims import ADDITIONALITY_MONTHS, COLOCACION, OUTCOMES, PLACEMENT_WINDOW, RETENTION_MONTHS, Claims
+from .inbox import FileRecord
+from .invalid import BrokenFile, InvalidRow
+from .population import DOC_TYPES, TI
+from .registry import Knowledge
+from .rosters import Roster
+from .scenarios import ClaimFacts, label
+from .timeline import index_month
+from .verdicts import Decisions, person_keys
+from .world import World
+
+
+def claim_truth(world: World, knowledge: Knowledge, claims: Claims, decisions: Decisions,
+                numbered: pl.DataFrame, invalid: list[InvalidRow]) -> pl.DataFrame:
+    """One row per claim row written to a `reportes` file (invalid rows included, with empty
+    verdicts: validation quarantines them before any verdict)."""
+    enrolments, codes = world.enrolments, world.codes
+    corrections: dict[int, str] = {}
+    for row in knowledge.special:
+        if row.kind != "LATE":
+            corrections[row.person] = (f"the extract of {index_month(row.versions[-1].delivered)} "
+                                       f"(correcting {index_month(row.period)})")
+    ids = world.population.person_ids().to_list()
+    records = []
+    for position, index in enumerate(decisions.claim):
+        person = int(claims.person[index])
+        enrolled = int(enrolments.row_of[person]) if person >= 0 else -1
+        earlier = decisions.duplicate_of[position]
+        facts = ClaimFacts(
+            person=person, op=int(claims.op[index]), outcome=int(claims.outcome[index]), fecha=int(claims.fecha[index]),
+            month=int(claims.month[index]), intent=int(claims.intent[index]), cosmetic=int(claims.cosmetic[index]),
+            written_type=str(claims.doc_type[index]),
+            duplicate_of=None if earlier is None else f"{decisions.path[earlier]} row {decisions.row[earlier]}",
+            owner_code=codes[enrolments.op[enrolled]] if enrolled >= 0 else None,
+            enrol_date=int(enrolments.date[enrolled]) if enrolled >= 0 else None,
+            world=int(knowledge.world[person]) if person >= 0 else 0,
+        )
+        received, final = decisions.received[position], decisions.final[position]
+        scenario, why = label(facts, received, final, world.timeline, corrections.get(person))
+        records.append({
+            "source_file": decisions.path[position], "source_row": decisions.row[position],
+            "received_month": index_month(facts.month), "operador": codes[facts.op],
+            "person_id": ids[person] if person >= 0 else "", "resultado": OUTCOMES[facts.outcome],
+            "scenario": scenario, "status_when_received": received.status, "reason_when_received": received.reason,
+            "final_status": final.status, "final_reason": final.reason, "why": why,
+        })
+    extra_ids = world.extras.person_ids().to_list()
+    bad = numbered.filter(pl.col("invalid").is_not_null())
+    by_id = {row.id: row for row in invalid}
+    for row_id, path, source_row, operador, resultado in bad.select(
+            "invalid", "path", "source_row", "operador", "resultado").iter_rows():
+        row = by_id[row_id]
+        records.append({
+            "source_file": path, "source_row": source_row, "received_month": index_month(row.month),
+            "operador": operador, "person_id": extra_ids[row.person], "resultado": resultado or "",
+            "scenario": "INVALID_ROW", "status_when_received": "", "reason_when_received": "", "final_status": "",
+            "final_reason": "", "why": f"quarantined by validation: {row.why} ({row.column}: {row.rule})",
+        })
+    return pl.DataFrame(records).sort(["received_month", "source_file", "source_row"])
+
+
+def unclaimed_outcomes(world: World, knowledge: Knowledge, claims: Claims, decisions: Decisions) -> pl.DataFrame:
+    """Outcomes the registry shows as of the last month for enrolled, additional people, that
+    their owner never claimed (a claim whose document resolves to the person, any verdict)."""
+    timeline, enrolments = world.timeline, world.enrolments
+    claimed = {(key, int(claims.op[index]), int(claims.outcome[index]))
+               for key, index in zip(decisions.keys, decisions.claim)}
+    keys = {person: key for key, person in person_keys(world).items()}
+    ids = world.population.person_ids(enrolments.person).to_list()
+    bit = timeline.bit
+    records = []
+    for row, person in enumerate(enrolments.person.tolist()):
+        known = knowledge.known(person, timeline.last)
+        start, op = int(enrolments.month[row]), int(enrolments.op[row])
+        if any(known & bit(month) for month in range(start - ADDITIONALITY_MONTHS, start)):
+            continue
+        placement = next((month for month in range(start, start + PLACEMENT_WINDOW + 1) if known & bit(month)), None)
+        if placement is None:
+            continue
+        outcomes = [(COLOCACION, placement)]
+        for outcome, months in RETENTION_MONTHS.items():
+            if all(known & bit(month) for month in range(placement, placement + months)):
+                outcomes.append((outcome, placement + months - 1))
+        for outcome, month in outcomes:
+            if (keys[person], op, outcome) not in claimed:
+                records.append({"person_id": ids[row], "operador": world.codes[op], "resultado": OUTCOMES[outcome],
+                                "outcome_month": index_month(month), "enrolment_month": index_month(start),
+                                "placement_month": index_month(placement)})
+    schema = {name: pl.String for name in
+              ("person_id", "operador", "resultado", "outcome_month", "enrolment_month", "placement_month")}
+    return pl.DataFrame(records, schema=schema)
+
+
+def people_truth(world: World, roster: Roster) -> pl.DataFrame:
+    """True identity of every person: population first, then the people of invalid rows."""
+    frames = []
+    for population, kind in ((world.population, "POPULATION"), (world.extras, "INVALID_ROW_ONLY")):
+        types = np.array(DOC_TYPES)[population.doc_type]
+        number = population.doc_number
+        # A TI holder shows CC with the same number from the 18th birthday.
+        documents = np.where(population.doc_type == TI,
+                             np.char.add(np.char.add("TI:", number), np.char.add("|CC:", number)),
+                             np.char.add(np.char.add(types, ":"), number))
+        given, surnames = names.spellings(names.GIVEN), names.spellings(names.SURNAMES)
+        upper = np.zeros(population.size, dtype=np.int64)
+        frames.append(pl.DataFrame({
+            "person_id": population.person_ids(),
+            "kind": kind,
+            "documentos": documents,
+            "tipo_documento": types,
+            "numero_documento": number,
+            "primer_nombre": names.spell(given, len(names.GIVEN), population.given1, upper),
+            "segundo_nombre": names.spell(given, len(names.GIVEN), population.given2, upper),
+            "primer_apellido": names.spell(surnames, len(names.SURNAMES), population.surname1, upper),
+            "segundo_apellido": names.spell(surnames, len(names.SURNAMES), population.surname2, upper),
+            "fecha_nacimiento": pl.Series(population.birth).cast(pl.Int32).cast(pl.Date),
+            "sexo": np.where(population.sex == 0, "F", "M"),
+            "grupos": population.groups_text(),
+        }))
+    people = pl.concat(frames)
+    # Operators that enrolled each person, in enrolment order; the first is the owner.
+    listed = pl.DataFrame({"person": roster.person, "op": roster.op, "date": roster.date})
+    listed = listed.unique(["person", "op"], keep="first")
+    listed = listed.sort(["person", "date", "op"]).with_columns(
+        pl.col("op").replace_strict(list(range(len(world.codes))), list(world.codes)).alias("code"))
+    by_person = listed.group_by("person", maintain_order=True).agg(pl.col("code").str.join("|").alias("operadores"))
+    by_person = by_person.with_columns(
+        world.population.person_ids(by_person["person"].to_numpy()).alias("person_id"),
+        pl.col("operadores").str.split("|").list.first().alias("owner"))
+    return people.join(by_person.select("person_id", "operadores", "owner"), on="person_id", how="left",
+                       maintain_order="left").with_columns(pl.col("operadores", "owner").fill_null(""))
+
+
+def invalid_truth(invalid: list[InvalidRow], numbered: dict[str, pl.DataFrame],
+                  pila_rows: dict[int, tuple[str, int]], broken: BrokenFile) -> pl.DataFrame:
+    """Every invalid row with the file, row, column and rule; the broken file with no row."""
+    located: dict[int, tuple[str, int]] = dict(pila_rows)
+    for frame in numbered.values():
+        for row_id, path, source_row in frame.filter(pl.col("invalid").is_not_null()).select(
+                "invalid", "path", "source_row").iter_rows():
+            located[row_id] = (path, source_row)
+    records = []
+    for row in invalid:
+        path, source_row = located[row.id]
+        records.append({"source_file": path, "source_row": str(source_row), "column": row.column, "rule": row.rule,
+                        "why": row.why})
+    records.append({"source_file": broken.path, "source_row": "", "column": broken.column, "rule": broken.rule,
+                    "why": broken.why})
+    return pl.DataFrame(records).sort(["source_file", "source_row"])
+
+
+def write_ground_truth(out_dir: Path, *, people: pl.DataFrame, claims: pl.DataFrame, unclaimed: pl.DataFrame,
+                       invalid: pl.DataFrame, files: list[FileRecord]) -> None:
+    """The five UTF-8 CSV files of `<out>/ground_truth/`."""
+    folder = out_dir / "ground_truth"
+    folder.mkdir(parents=True, exist_ok=True)
+    listing = pl.DataFrame([asdict(record) for record in files],
+                           schema_overrides={"header_row": pl.Int64}).sort("path")
+    for name, frame in (("people", people), ("claims", claims), ("outcomes_unclaimed", unclaimed),
+                        ("invalid_rows", invalid), ("files", listing)):
+        frame.write_csv(folder / f"{name}.csv")

@@ -1,0 +1,183 @@
+"""The verdict rules, applied to the simulated truth as the city would know it run by run.
+
+This is the generator's own implementation of the rules the pipeline implements; it reads
+the generator's columns and the registry `Knowledge`, never the files, so the pipeline can be
+checked against it. Identity comes from the document as written, normalised, exactly as the
+pipeline is to do it: a typo'd number is another (unknown) person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from schemas.codes import DOCUMENT_TYPE_ALIASES
+
+from .claims import ADDITIONALITY_MONTHS, COLOCACION, PLACEMENT_WINDOW, RETENTION_MONTHS, Claims
+from .population import DOC_TYPES
+from .registry import Knowledge
+from .rosters import Roster
+from .timeline import Timeline, month_of
+from .world import World
+
+VERIFIED, PENDING, REJECTED, DUPLICATE = "VERIFIED", "PENDING", "REJECTED", "DUPLICATE"
+NOT_ENROLLED, OTHER_OPERATOR, NOT_ADDITIONAL = "NOT_ENROLLED", "OTHER_OPERATOR", "NOT_ADDITIONAL"
+NO_FORMAL_JOB, NOT_RETAINED = "NO_FORMAL_JOB", "NOT_RETAINED"
+
+_TYPE_NOISE = re.compile(r"[.\s]")
+_NUMBER_NOISE = re.compile(r"[.\s-]")
+
+Key = tuple[str, str]
+
+
+def identity_key(doc_type: str, number: str) -> Key:
+    """(type, number) as matching sees them: aliases resolved, dots/spaces/dashes stripped, and
+    TI folded into CC because a person keeps the number when the TI becomes a CC."""
+    kind = _TYPE_NOISE.sub("", doc_type).upper()
+    kind = DOCUMENT_TYPE_ALIASES.get(kind, kind)
+    return ("CC" if kind == "TI" else kind, _NUMBER_NOISE.sub("", number))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    reason: str = ""
+    month: int | None = None
+    """The evidence month: placement month, or the month that broke or completed retention."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One valid roster row, as matching sees it."""
+
+    received: int
+    date: int
+    op: int
+
+
+class Judge:
+    """Decides claims in the run of a given inbox month."""
+
+    def __init__(self, timeline: Timeline, knowledge: Knowledge, rosters: dict[Key, list[Listing]],
+                 person_of_key: dict[Key, int]) -> None:
+        self.timeline = timeline
+        self.knowledge = knowledge
+        self.rosters = rosters
+        self.person_of_key = person_of_key
+
+    def enrolment(self, key: Key, op: int, by_month: int) -> int | None:
+        """Earliest `fecha_inscripcion` of the operator's rows received by `by_month`."""
+        dates = [row.date for row in self.rosters.get(key, ()) if row.op == op and row.received <= by_month]
+        return min(dates) if dates else None
+
+    def owner(self, key: Key, run: int) -> Listing | None:
+        """The operator with the earliest enrolment (ties: lowest code) among rows received by `run`."""
+        rows = [row for row in self.rosters.get(key, ()) if row.received <= run]
+        return min(rows, key=lambda row: (row.date, row.op)) if rows else None
+
+    def judge(self, *, key: Key, op: int, outcome: int, fecha: int, claim_month: int, run: int,
+              duplicate: bool) -> Verdict:
+        if duplicate:
+            return Verdict(DUPLICATE, DUPLICATE)
+        enrolled = self.enrolment(key, op, claim_month)
+        if enrolled is None or enrolled > fecha:
+            return Verdict(REJECTED, NOT_ENROLLED)
+        owner = self.owner(key, run)
+        if owner.op != op:
+            return Verdict(REJECTED, OTHER_OPERATOR)
+        start = month_of(owner.date)
+        known = self.knowledge.known(self.person_of_key[key], run)
+        for month in range(start - ADDITIONALITY_MONTHS, start):
+            if known & self.timeline.bit(month):
+                return Verdict(REJECTED, NOT_ADDITIONAL, month)
+        horizon = run - 1
+        if outcome == COLOCACION:
+            end = min(month_of(fecha) + 1, start + PLACEMENT_WINDOW)
+            found = self._first(known, start, end)
+            if found is not None:
+                return Verdict(VERIFIED, month=found)
+            return Verdict(PENDING) if horizon < end else Verdict(REJECTED, NO_FORMAL_JOB)
+        placement = self._first(known, start, start + PLACEMENT_WINDOW)
+        if placement is None:
+            return Verdict(PENDING) if horizon < start + PLACEMENT_WINDOW else Verdict(REJECTED, NO_FORMAL_JOB)
+        window = range(placement, placement + RETENTION_MONTHS[outcome])
+        if all(known & self.timeline.bit(month) for month in window):
+            return Verdict(VERIFIED, month=window[-1])
+        broken = [month for month in window if month <= horizon and not known & self.timeline.bit(month)]
+        return Verdict(REJECTED, NOT_RETAINED, broken[0]) if broken else Verdict(PENDING, month=placement)
+
+    def _first(self, known: int, start: int, end: int) -> int | None:
+        for month in range(start, end + 1):
+            if known & self.timeline.bit(month):
+                return month
+        return None
+
+
+def person_keys(world: World) -> dict[Key, int]:
+    """Identity of every person of the population (a TI holder under the CC key)."""
+    population = world.population
+    types = np.array(DOC_TYPES)[population.doc_type]
+    return {identity_key(kind, number): person
+            for person, (kind, number) in enumerate(zip(types.tolist(), population.doc_number.tolist()))}
+
+
+def roster_listings(roster: Roster, written: pl.DataFrame) -> dict[Key, list[Listing]]:
+    """Valid roster rows by identity, as matching reads them from the written documents."""
+    valid = written.filter(pl.col("roster").is_not_null())
+    index = valid["roster"].to_numpy()
+    listings: dict[Key, list[Listing]] = {}
+    for kind, number, received, date, op in zip(valid["tipo_documento"].to_list(), valid["numero_documento"].to_list(),
+                                                roster.received[index].tolist(), roster.date[index].tolist(),
+                                                roster.op[index].tolist()):
+        listings.setdefault(identity_key(kind, number), []).append(Listing(received, date, op))
+    return listings
+
+
+@dataclass
+class Decisions:
+    """Valid claims in verdict order, with their verdicts when received and as of the last
+    month. Not frozen: a registry correction added afterwards updates one person's verdicts."""
+
+    claim: list[int]
+    """Index into Claims, in order (received month, source file, source row)."""
+    path: list[str]
+    row: list[int]
+    keys: list[Key]
+    duplicate_of: list[int | None]
+    """Position (in this order) of the earlier claim a duplicate repeats."""
+    received: list[Verdict]
+    final: list[Verdict]
+
+
+def decide(judge: Judge, claims: Claims, numbered: pl.DataFrame, last: int) -> Decisions:
+    """Judge every valid claim row (`claim` not null in `numbered`) in the run of its own month
+    and in the run of the last month, in the order the rules fix."""
+    valid = numbered.filter(pl.col("claim").is_not_null())
+    valid = valid.with_columns(month=pl.Series(claims.month[valid["claim"].to_numpy()]))
+    valid = valid.sort(["month", "path", "source_row"])
+    claim = valid["claim"].to_list()
+    keys = [identity_key(kind, number) for kind, number in zip(valid["tipo_documento"].to_list(),
+                                                               valid["numero_documento"].to_list())]
+    first_seen: dict[tuple, int] = {}
+    duplicate_of: list[int | None] = []
+    for position, (index, key) in enumerate(zip(claim, keys)):
+        seen = (int(claims.op[index]), key, int(claims.outcome[index]))
+        duplicate_of.append(first_seen.get(seen))
+        first_seen.setdefault(seen, position)
+    decisions = Decisions(claim, valid["path"].to_list(), valid["source_row"].to_list(), keys, duplicate_of, [], [])
+    for position in range(len(claim)):
+        decisions.received.append(judge_one(judge, claims, decisions, position, None))
+        decisions.final.append(judge_one(judge, claims, decisions, position, last))
+    return decisions
+
+
+def judge_one(judge: Judge, claims: Claims, decisions: Decisions, position: int, run: int | None) -> Verdict:
+    """The verdict of the claim at `position` in the run of `run` (None: its own month)."""
+    index = decisions.claim[position]
+    month = int(claims.month[index])
+    return judge.judge(key=decisions.keys[position], op=int(claims.op[index]), outcome=int(claims.outcome[index]),
+                       fecha=int(claims.fecha[index]), claim_month=month, run=month if run is None else run,
+                       duplicate=decisions.duplicate_of[position] is not None)

@@ -1,0 +1,75 @@
+"""The simulated world behind one data set: people, operators, jobs and the registry truth.
+
+Every part draws from its own random stream derived from the seed, so the same arguments give
+the same world, and a change in how one part draws does not shift the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .employment import Employers, Placements, Spells, build_employers, build_spells
+from .operators import Enrolments, ExtraEnrolments, build_enrolments, exit_listings, second_enrolments
+from .population import Population, build_population
+from .registry import Knowledge, choose_special_rows, spell_masks
+from .timeline import Timeline
+
+_STREAMS = ("population", "extras", "employers", "enrolments", "exits", "spells", "seconds", "special", "claims",
+            "layout", "rosters", "registry_names", "invalid", "withdrawal")
+
+INVALID_PEOPLE = 9
+"""Extra people, one per invalid row."""
+
+
+def stream(seed: int, name: str) -> np.random.Generator:
+    """The random stream of one part of the generator."""
+    return np.random.default_rng([seed, _STREAMS.index(name)])
+
+
+@dataclass(frozen=True)
+class World:
+    timeline: Timeline
+    codes: tuple[str, ...]
+    population: Population
+    extras: Population
+    """People who appear only on one invalid row."""
+    employers: Employers
+    enrolments: Enrolments
+    exits: ExtraEnrolments
+    seconds: ExtraEnrolments
+    second_claims: np.ndarray
+    """Per second enrolment: made so that the second operator claims the placement."""
+    spells: Spells
+    placements: Placements
+    masks: np.ndarray
+    """Qualifying months per person with every row as the spells make it."""
+    knowledge: Knowledge
+
+    @property
+    def taken_numbers(self) -> set[str]:
+        """Every document number a real person holds."""
+        return set(self.population.doc_number.tolist()) | set(self.extras.doc_number.tolist())
+
+
+def simulate(seed: int, people: int, timeline: Timeline, codes: tuple[str, ...],
+             say: Callable[[str], None]) -> World:
+    population = build_population(stream(seed, "population"), people, timeline)
+    extras = build_population(stream(seed, "extras"), INVALID_PEOPLE, timeline, id_offset=people,
+                              taken=population.doc_number.astype(np.int64), only_cc=True)
+    employers = build_employers(stream(seed, "employers"), people)
+    enrolments = build_enrolments(stream(seed, "enrolments"), people, codes, timeline)
+    exits = exit_listings(stream(seed, "exits"), enrolments, timeline)
+    say(f"population: {people:,} people, {len(enrolments.person):,} enrolled by {len(codes)} operators")
+
+    spells, placements = build_spells(stream(seed, "spells"), people, enrolments, employers, timeline)
+    seconds, second_claims = second_enrolments(stream(seed, "seconds"), enrolments, placements.start, timeline)
+    masks = spell_masks(spells, timeline, people)
+    enrolled = enrolments.row_of >= 0
+    special = choose_special_rows(stream(seed, "special"), spells, timeline, enrolled)
+    say(f"registry: {spells.size:,} jobs, {len(special)} rows late or corrected")
+    knowledge = Knowledge(timeline, masks, special)
+    return World(timeline, codes, population, extras, employers, enrolments, exits, seconds, second_claims,
+                 spells, placements, masks, knowledge)

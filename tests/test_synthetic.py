@@ -1,0 +1,484 @@
+"""The synthetic-data generator: determinism, the published formats, and a ground truth that
+points at real rows and agrees with itself.
+
+Files are read back with plain Python, openpyxl and polars, never with pipeline code, so
+these tests hold the generator to formats.md on their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from pbr_pipeline.months import add_months, parse_month_range
+from pbr_pipeline.synthetic import generate
+from pbr_pipeline.synthetic.scenarios import SCENARIOS as LABELS
+from schemas.codes import DEPENDENT_CONTRIBUTOR_TYPES, nit_check_digit
+
+SEED = 7
+PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
+"""A well-formed period (one invalid registry row has month 13)."""
+MONTHS = parse_month_range("2025-01..2025-08")
+SAMPLE = dict(people=400, months=MONTHS, operators=3)
+
+SCENARIOS = {
+    "TRUE_CLAIM", "UNSUPPORTED", "NOT_RETAINED", "EARLY_RETENTION", "DUPLICATE", "NOT_ENROLLED", "DOC_TYPO",
+    "TYPE_ALIAS", "DOTS_IN_NUMBER", "OTHER_OPERATOR", "NOT_ADDITIONAL", "RESULT_BEFORE_ENROLMENT",
+    "REGISTRY_CORRECTION", "INVALID_ROW",
+}
+
+
+# Helpers ---------------------------------------------------------------------------------
+
+def fold(text: str) -> str:
+    """Header matching as formats.md states it: case, accents, spaces and `_` do not count."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text.replace("\ufeff", "")) if not unicodedata.combining(c))
+    return re.sub(r"[\s_]+", "_", text.strip().lower())
+
+
+def number_key(kind: str, number: str) -> tuple[str, str]:
+    kind = re.sub(r"[.\s]", "", kind).upper()
+    kind = {"PPT": "PT", "PEP": "PE", "TI": "CC"}.get(kind, kind)
+    return kind, re.sub(r"[.\s-]", "", number)
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def read_operator_file(path: Path) -> tuple[dict, dict[int, dict[str, str]]]:
+    """(facts about the file, {row number as a person sees it: {folded header: text}})."""
+    data = path.read_bytes()
+    if path.suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        header_row = next(i for i, row in enumerate(rows, 1) if "operador" in {fold(str(v)) for v in row if v})
+        header = [fold(str(v)) if v else "" for v in rows[header_row - 1]]
+
+        def text(value):
+            if value is None:
+                return ""
+            return value.date().isoformat() if hasattr(value, "date") else str(value)
+
+        records = {number: dict(zip(header, map(text, row)))
+                   for number, row in enumerate(rows, 1) if number > header_row}
+        facts = {"format": "xlsx", "header_row": header_row, "first_row": rows[0], "raw_header": rows[header_row - 1]}
+        return facts, records
+    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    try:
+        text_ = data.decode(encoding)
+    except UnicodeDecodeError:
+        encoding, text_ = "cp1252", data.decode("cp1252")
+    delimiter = ";" if text_.splitlines()[0].count(";") > text_.splitlines()[0].count(",") else ","
+    lines = list(csv.reader(io.StringIO(text_), delimiter=delimiter))
+    header = [fold(v) for v in lines[0]]
+    records = {number: dict(zip(header, row)) for number, row in enumerate(lines[1:], 2)}
+    return {"format": "csv", "encoding": encoding, "delimiter": delimiter, "raw_header": lines[0]}, records
+
+
+def read_pila(path: Path) -> pl.DataFrame:
+    """A PILA extract as text columns, amounts as plain digits."""
+    if path.suffix == ".parquet":
+        frame = pl.read_parquet(path)
+        return frame.select(pl.all().cast(pl.String))
+    data = path.read_text(encoding="utf-8")
+    delimiter = ";" if data.splitlines()[0].count(";") > 1 else ","
+    frame = pl.read_csv(io.StringIO(data), separator=delimiter, infer_schema=False)
+    return frame.with_columns(pl.col("salario_basico", "ibc").str.replace_all(".", "", literal=True))
+
+
+def day_iso(text: str) -> str:
+    """DD/MM/YYYY or YYYY-MM-DD as YYYY-MM-DD."""
+    if re.fullmatch(r"\d{2}/\d{2}/\d{4}", text):
+        day, month, year = text.split("/")
+        return f"{year}-{month}-{day}"
+    return text
+
+
+# Fixtures --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> tuple[Path, list[str]]:
+    out = tmp_path_factory.mktemp("sample")
+    lines: list[str] = []
+    generate(out, seed=SEED, progress=lines.append, **SAMPLE)
+    return out, lines
+
+
+@pytest.fixture(scope="module")
+def out(sample) -> Path:
+    return sample[0]
+
+
+@pytest.fixture(scope="module")
+def truth(out) -> dict[str, pl.DataFrame]:
+    return {name: pl.read_csv(out / "ground_truth" / f"{name}.csv", infer_schema=False).fill_null("")
+            for name in ("people", "claims", "outcomes_unclaimed", "invalid_rows", "files")}
+
+
+@pytest.fixture(scope="module")
+def operator_files(out, truth) -> dict[str, tuple[dict, dict]]:
+    files = truth["files"].filter(pl.col("kind").is_in(["inscripciones", "reportes"]) & (pl.col("broken") == "false"))
+    return {path: read_operator_file(out / path) for path in files["path"]}
+
+
+@pytest.fixture(scope="module")
+def pila(out, truth) -> pl.DataFrame:
+    """Every extract, each row tagged with the inbox month it arrived in and its row number."""
+    frames = []
+    extracts = truth["files"].filter(pl.col("kind") == "pila").select("path", "month", "format")
+    for path, month, fmt in extracts.iter_rows():
+        frame = read_pila(out / path)
+        first = 2 if fmt == "csv" else 1
+        frames.append(frame.with_columns(pl.lit(month).alias("received"), pl.lit(path).alias("path"),
+                                         pl.int_range(first, first + pl.len()).alias("row")))
+    return pl.concat(frames)
+
+
+# Determinism -----------------------------------------------------------------------------
+
+def test_same_seed_gives_the_same_bytes(out, tmp_path):
+    generate(tmp_path, seed=SEED, **SAMPLE)
+    assert tree_hashes(tmp_path) == tree_hashes(out)
+
+
+def test_another_seed_gives_other_data(out, tmp_path):
+    generate(tmp_path, seed=SEED + 1, **SAMPLE)
+    mine, theirs = tree_hashes(tmp_path), tree_hashes(out)
+    assert mine != theirs
+    assert mine["ground_truth/people.csv"] != theirs["ground_truth/people.csv"]
+
+
+def test_refuses_a_folder_that_already_holds_data(out):
+    with pytest.raises(ValueError, match="already holds files"):
+        generate(out, seed=SEED, **SAMPLE)
+
+
+# Layout and shapes -----------------------------------------------------------------------
+
+def test_inbox_layout_follows_formats_md(out, truth):
+    inbox = sorted(str(p.relative_to(out)) for p in (out / "inbox").rglob("*") if p.is_file())
+    pattern = re.compile(r"inbox/(\d{4}-\d{2})/(inscripciones|reportes|registros/pila)/[^/]+\.(csv|xlsx|parquet)")
+    for path in inbox:
+        match = pattern.fullmatch(path)
+        assert match, path
+        assert match.group(1) in MONTHS
+    assert sorted(truth["files"]["path"]) == inbox
+    for month in MONTHS:
+        kinds = set(truth["files"].filter(pl.col("month") == month)["kind"])
+        assert kinds == {"inscripciones", "reportes", "pila"}, month
+    assert (out / "reference/smmlv.csv").read_text() == (
+        "anio,valor\n2023,1160000\n2024,1300000\n2025,1423500\n2026,1750905\n")
+    lines = (out / "reference/lineas_pobreza.csv").read_text().splitlines()
+    assert lines[0] == "anio,dominio,pobreza_extrema,pobreza"
+    assert "2024,NACIONAL,227220," in lines and "2024,BUCARAMANGA_AM,,638918" in lines
+
+
+def test_every_operator_file_shape_is_present(out, truth, operator_files):
+    facts = [facts for facts, _ in operator_files.values()]
+    csv_facts = {(f["encoding"], f["delimiter"]) for f in facts if f["format"] == "csv"}
+    assert {("utf-8", ","), ("utf-8-sig", ","), ("cp1252", ";")} <= csv_facts
+    titled = [f for f in facts if f["format"] == "xlsx" and f["header_row"] > 1]
+    assert titled and all(fold(str(f["first_row"][0])) not in {"operador", ""} for f in titled)
+    assert any(f["format"] == "xlsx" and f["header_row"] == 1 for f in facts)
+    # What the files say of themselves matches files.csv.
+    for path, encoding, delimiter, header_row in truth["files"].filter(
+            pl.col("kind").is_in(["inscripciones", "reportes"]) & (pl.col("broken") == "false")).select(
+            "path", "encoding", "delimiter", "header_row").iter_rows():
+        facts_ = operator_files[path][0]
+        if facts_["format"] == "csv":
+            assert (facts_["encoding"], facts_["delimiter"]) == (encoding, delimiter), path
+        else:
+            assert facts_["header_row"] == int(header_row), path
+
+
+def test_spanish_spreadsheet_exports_use_dmy_dates_and_cp1252(operator_files):
+    exports = [(facts, records) for facts, records in operator_files.values() if facts.get("encoding") == "cp1252"]
+    assert exports
+    for facts, records in exports:
+        assert any("Número" in cell or "NÚMERO" in cell for cell in facts["raw_header"])
+        for record in records.values():
+            for column in ("fecha_inscripcion", "fecha_resultado"):
+                if record.get(column):
+                    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", record[column]), record[column]
+
+
+def test_headers_vary_as_formats_md_allows(operator_files):
+    spellings = {cell for facts, _ in operator_files.values() for cell in facts["raw_header"]}
+    assert {"Número Documento", "TIPO_DOCUMENTO", " Primer Nombre "} <= spellings
+    folded = {fold(cell) for cell in spellings}
+    assert {"numero_documento", "tipo_documento", "primer_nombre", "fecha_inscripcion", "fecha_resultado"} <= folded
+
+
+def test_pila_comes_as_csv_and_parquet_with_spanish_amounts(out, truth, pila):
+    formats = set(truth["files"].filter(pl.col("kind") == "pila")["format"])
+    assert formats == {"csv", "parquet"}
+    texts = [(out / p).read_text(encoding="utf-8") for p in truth["files"].filter(
+        (pl.col("kind") == "pila") & (pl.col("format") == "csv"))["path"]]
+    assert any(re.search(r";1\.\d{3}\.\d{3};", text) for text in texts)
+    parquet = pl.read_parquet(out / truth["files"].filter(pl.col("format") == "parquet")["path"][0])
+    assert parquet.schema["tipo_cotizante"].is_integer() and parquet.schema["fecha_ingreso"] == pl.Date
+    assert "fecha_nacimiento" not in pila.columns
+
+
+def test_pila_extracts_hold_the_month_before_and_history_first(pila):
+    first = pila.filter(pl.col("received") == MONTHS[0])
+    periods = set(first["periodo"])
+    assert {add_months(MONTHS[0], -k) for k in range(1, 8)} <= periods
+    for month in MONTHS[1:]:
+        extract = pila.filter((pl.col("received") == month) & pl.col("periodo").str.contains(PERIOD))
+        counts = extract.group_by("periodo").len()
+        main = counts.sort("len", descending=True)["periodo"][0]
+        assert main == add_months(month, -1)
+        assert all(period < month for period in counts["periodo"])
+    # Rows of earlier periods arrive in later extracts: late rows and corrections.
+    older = [month for month in MONTHS[1:]
+             if pila.filter((pl.col("received") == month) & (pl.col("periodo") == add_months(month, -2))).height]
+    assert older
+
+
+def test_names_carry_accents_enye_and_compound_surnames(truth, operator_files):
+    people = truth["people"]
+    surnames = set(people["primer_apellido"]) | set(people["segundo_apellido"])
+    assert any("Ñ" in name for name in surnames)
+    assert any(name.startswith(("DE LA ", "DEL ", "DE LOS ")) for name in surnames)
+    assert any(re.search("[ÁÉÍÓÚ]", name) for name in set(people["primer_nombre"]))
+    roster_names = [record.get("primer_apellido", "") for facts, records in operator_files.values()
+                    for record in records.values()]
+    assert any(name and name == name.lower() for name in roster_names)
+    assert any(name and name[0].isupper() and name[1:] == name[1:].lower() and len(name) > 2 for name in roster_names)
+    types = set(people["tipo_documento"])
+    assert {"CC", "TI", "CE", "PT", "PE"} <= types
+
+
+# Registry values -------------------------------------------------------------------------
+
+def test_every_employer_nit_has_a_valid_check_digit(pila, truth, operator_files):
+    wrong_dv = truth["invalid_rows"].filter(pl.col("rule") == "employer_nit_check_digit")
+    expected_bad = {(path, int(row)) for path, row in wrong_dv.select("source_file", "source_row").iter_rows()}
+    nits = pila.select("nit_aportante", "path", "row").iter_rows()
+    soportes = [(record.get("soporte", ""), path, number) for path, (_, records) in operator_files.items()
+                for number, record in records.items()]
+    checked = 0
+    for nit, path, row in [*nits, *soportes]:
+        if not nit:
+            continue
+        base, _, dv = nit.partition("-")
+        assert re.fullmatch(r"\d{9}", base), nit
+        if dv:
+            checked += 1
+            valid = int(dv) == nit_check_digit(base)
+            assert valid != ((path, row) in expected_bad), (nit, path, row)
+    assert checked > 0 and expected_bad
+
+
+def test_ibc_is_consistent_with_the_minimum_wage_of_the_year(out, pila):
+    smmlv = dict(pl.read_csv(out / "reference/smmlv.csv").iter_rows())
+    rows = pila.filter(pl.col("periodo").str.contains(PERIOD)).with_columns(
+        pl.col("tipo_cotizante", "dias_cotizados", "salario_basico", "ibc").cast(pl.Int64),
+        pl.col("periodo").str.slice(0, 4).cast(pl.Int64).replace_strict(smmlv).alias("smmlv"),
+    ).filter(pl.col("dias_cotizados") <= 30)
+    dependent = rows.filter(pl.col("tipo_cotizante").is_in(sorted(DEPENDENT_CONTRIBUTOR_TYPES)))
+    assert (dependent["salario_basico"] >= dependent["smmlv"]).all()
+    short = rows.filter(pl.col("dias_cotizados") < 30)
+    assert (short["novedad_ing"].fill_null("") + short["novedad_ret"].fill_null("")).str.contains("X").all()
+    prorated = pl.col("smmlv") * pl.col("dias_cotizados")
+    qualifying = dependent.filter((pl.col("dias_cotizados") >= 15) & (pl.col("ibc") * 30 >= prorated))
+    below = dependent.filter(pl.col("ibc") * 30 < prorated)
+    assert qualifying.height > 10 * below.height > 0
+    # "Just below": an employer's rounding, never a wild value.
+    assert below.select((pl.col("ibc") * 30 >= prorated * 0.98).all()).item()
+
+
+def test_some_rows_are_corrected_in_a_later_extract(pila):
+    key = ["numero_documento", "periodo", "nit_aportante"]
+    versions = pila.group_by(key).agg(pl.col("received").n_unique().alias("extracts"),
+                                      pl.col("ibc").n_unique().alias("ibcs"))
+    corrected = versions.filter((pl.col("extracts") > 1) & (pl.col("ibcs") > 1))
+    assert corrected.height >= 1
+    # Within one extract a key is never repeated: a repeated key means a correction.
+    assert pila.group_by([*key, "received"]).len()["len"].max() == 1
+
+
+# Ground truth ----------------------------------------------------------------------------
+
+def test_claims_ground_truth_points_at_real_rows(truth, operator_files):
+    people = {pid: documents for pid, documents in truth["people"].select("person_id", "documentos").iter_rows()}
+    seen = set()
+    for claim in truth["claims"].iter_rows(named=True):
+        _, records = operator_files[claim["source_file"]]
+        record = records[int(claim["source_row"])]
+        assert record["operador"] == claim["operador"]
+        assert record["resultado"] == claim["resultado"]
+        assert record["programa"] == "EMPLEO"
+        seen.add((claim["source_file"], int(claim["source_row"])))
+        if not claim["person_id"]:
+            continue
+        held = {number_key(*doc.split(":")) for doc in people[claim["person_id"]].split("|")}
+        written = number_key(record["tipo_documento"], record["numero_documento"])
+        if claim["scenario"] == "DOC_TYPO":
+            assert written not in held
+        else:
+            assert written in held, claim
+    claim_rows = {(path, number) for path, (facts, records) in operator_files.items()
+                  if "/reportes/" in path for number in records}
+    assert seen == claim_rows
+
+
+def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pila):
+    rules = set()
+    invalid = truth["invalid_rows"].select("source_file", "source_row", "column", "rule")
+    for path, row, column, rule in invalid.iter_rows():
+        rules.add(rule)
+        if not row:
+            facts, _ = read_operator_file(out / path)
+            assert column not in {fold(cell) for cell in facts["raw_header"]}
+            continue
+        if "/registros/pila/" in path:
+            value = pila.filter((pl.col("path") == path) & (pl.col("row") == int(row)))[column].item()
+        else:
+            value = operator_files[path][1][int(row)].get(column, "")
+        checks = {
+            "document_type_known": lambda v: v not in {"CC", "TI", "CE", "PA", "RC", "PT", "PPT", "PE", "PEP"},
+            "document_number_digits_only": lambda v: not v.isdigit(),
+            "outcome_date_not_in_future": lambda v: day_iso(v) > f"{MONTHS[-1]}-31",
+            "enrolment_date_not_before_birth": lambda v: day_iso(v) < day_iso(
+                operator_files[path][1][int(row)]["fecha_nacimiento"]),
+            "period_shape": lambda v: not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v),
+            "days_contributed_range": lambda v: int(v) > 30,
+            "employer_nit_check_digit": lambda v: int(v.split("-")[1]) != nit_check_digit(v.split("-")[0]),
+            "outcome_belongs_to_programme": lambda v: v not in {"COLOCACION", "RETENCION_3M", "RETENCION_6M"},
+            "required_value_missing": lambda v: (v or "") == "",
+        }
+        assert checks[rule](value or ""), (path, row, column, rule, value)
+    assert len(rules) == 10  # nine row rules and the broken file
+
+
+def test_every_scenario_appears(truth):
+    assert SCENARIOS <= set(truth["claims"]["scenario"])
+    assert set(truth["claims"]["scenario"]) <= set(LABELS)
+    assert truth["outcomes_unclaimed"].height > 0
+
+
+def test_document_aliases_and_dots_are_written(truth, operator_files):
+    written_types = set()
+    dotted = False
+    for claim in truth["claims"].iter_rows(named=True):
+        record = operator_files[claim["source_file"]][1][int(claim["source_row"])]
+        written_types.add(record["tipo_documento"])
+        dotted |= claim["scenario"] == "DOTS_IN_NUMBER" and "." in record["numero_documento"]
+    assert dotted
+    assert written_types & {"c.c", "C.C.", "C.C", "cc"}
+    roster_types = {record["tipo_documento"] for path, (_, records) in operator_files.items()
+                    if "/inscripciones/" in path for record in records.values()}
+    assert "PPT" in written_types | roster_types and "TI" in roster_types
+    exits = [record for path, (_, records) in operator_files.items() if "/inscripciones/" in path
+             for record in records.values() if record.get("fecha_egreso")]
+    assert exits
+
+
+def test_verdicts_agree_with_scenarios(truth):
+    final = {
+        "TRUE_CLAIM": {"VERIFIED/", "PENDING/"}, "TYPE_ALIAS": {"VERIFIED/", "PENDING/"},
+        "DOTS_IN_NUMBER": {"VERIFIED/", "PENDING/"}, "UNSUPPORTED": {"REJECTED/NO_FORMAL_JOB", "PENDING/"},
+        "NOT_RETAINED": {"REJECTED/NOT_RETAINED", "PENDING/"}, "DUPLICATE": {"DUPLICATE/DUPLICATE"},
+        "NOT_ENROLLED": {"REJECTED/NOT_ENROLLED"}, "DOC_TYPO": {"REJECTED/NOT_ENROLLED"},
+        "RESULT_BEFORE_ENROLMENT": {"REJECTED/NOT_ENROLLED"}, "OTHER_OPERATOR": {"REJECTED/OTHER_OPERATOR"},
+        "NOT_ADDITIONAL": {"REJECTED/NOT_ADDITIONAL"}, "INVALID_ROW": {"/"},
+        "REGISTRY_CORRECTION": {"REJECTED/NO_FORMAL_JOB", "REJECTED/NOT_RETAINED", "REJECTED/NOT_ADDITIONAL"},
+    }
+    for claim in truth["claims"].iter_rows(named=True):
+        scenario = claim["scenario"]
+        if scenario in final:
+            assert f"{claim['final_status']}/{claim['final_reason']}" in final[scenario], claim
+        if scenario == "EARLY_RETENTION":
+            assert claim["status_when_received"] == "PENDING", claim
+        if scenario == "REGISTRY_CORRECTION":
+            assert claim["status_when_received"] == "VERIFIED", claim
+        if claim["final_status"] in {"VERIFIED", "PENDING"}:
+            assert claim["final_reason"] == ""
+    # Verdicts in the month a claim arrives are not the last word: some change later.
+    changed = truth["claims"].filter(pl.col("status_when_received") != pl.col("final_status"))
+    assert changed.height > 0
+
+
+def test_claims_are_repeated_in_the_same_file_and_in_a_later_month(truth):
+    repeats = truth["claims"].filter(pl.col("scenario") == "DUPLICATE")
+    places = {(path, re.search(r"repeats the claim in (\S+) row", why).group(1) == path)
+              for path, why in repeats.select("source_file", "why").iter_rows()}
+    assert {same for _, same in places} == {True, False}
+
+
+def test_someone_is_enrolled_by_two_operators(truth, operator_files):
+    operators = defaultdict(set)
+    for path, (_, records) in operator_files.items():
+        if "/inscripciones/" in path:
+            for record in records.values():
+                operators[number_key(record["tipo_documento"], record["numero_documento"])].add(record["operador"])
+    assert any(len(ops) > 1 for ops in operators.values())
+    assert truth["people"].filter(pl.col("operadores").str.contains("|", literal=True)).height >= 1
+
+
+def test_placement_verdicts_follow_from_the_files(out, truth, operator_files, pila):
+    """Independent of the generator's rules code: owners and enrolment months from the rosters
+    as written, each registry key in its latest version, and the placement window of the rules."""
+    owner: dict[tuple[str, str], tuple[str, str]] = {}
+    for path, (_, records) in operator_files.items():
+        if "/inscripciones/" in path:
+            for record in records.values():
+                if record.get("fecha_inscripcion"):
+                    key = number_key(record["tipo_documento"], record["numero_documento"])
+                    listing = (day_iso(record["fecha_inscripcion"]), record["operador"])
+                    owner[key] = min(owner.get(key, listing), listing)
+    smmlv = dict(pl.read_csv(out / "reference/smmlv.csv").iter_rows())
+    latest = (
+        pila.filter(pl.col("periodo").str.contains(PERIOD))
+        .sort(["received", "row"])
+        .unique(["numero_documento", "periodo", "nit_aportante"], keep="last")
+        .with_columns(pl.col("tipo_cotizante", "dias_cotizados", "ibc").cast(pl.Int64),
+                      pl.col("periodo").str.slice(0, 4).cast(pl.Int64).replace_strict(smmlv).alias("smmlv"))
+        .filter(pl.col("tipo_cotizante").is_in(sorted(DEPENDENT_CONTRIBUTOR_TYPES)) & (pl.col("dias_cotizados") >= 15)
+                & (pl.col("ibc") * 30 >= pl.col("smmlv") * pl.col("dias_cotizados")))
+    )
+    qualifying = defaultdict(set)
+    for number, period in latest.select("numero_documento", "periodo").iter_rows():
+        qualifying[number].add(period)
+    decided = truth["claims"].filter((pl.col("resultado") == "COLOCACION") & (
+        (pl.col("final_status") == "VERIFIED") | (pl.col("final_reason") == "NO_FORMAL_JOB")))
+    assert set(decided["final_status"]) == {"VERIFIED", "REJECTED"}
+    for path, row, status in decided.select("source_file", "source_row", "final_status").iter_rows():
+        record = operator_files[path][1][int(row)]
+        key = number_key(record["tipo_documento"], record["numero_documento"])
+        start = owner[key][0][:7]
+        end = min(add_months(day_iso(record["fecha_resultado"])[:7], 1), add_months(start, 12))
+        found = {period for period in qualifying[key[1]] if start <= period <= end}
+        assert bool(found) == (status == "VERIFIED"), (path, row, status, start, end)
+
+
+def test_unclaimed_outcomes_were_never_claimed_by_their_owner(truth):
+    owners = dict(truth["people"].select("person_id", "owner").iter_rows())
+    claimed = {(p, op, r) for p, op, r, scenario in truth["claims"].select(
+        "person_id", "operador", "resultado", "scenario").iter_rows() if scenario not in {"DOC_TYPO", "INVALID_ROW"}}
+    unclaimed = truth["outcomes_unclaimed"].select("person_id", "operador", "resultado")
+    for person_id, operador, resultado in unclaimed.iter_rows():
+        assert owners[person_id] == operador
+        assert (person_id, operador, resultado) not in claimed
+
+
+def test_progress_lines_hold_no_personal_data(sample, truth):
+    _, lines = sample
+    assert lines and all(len(line) < 120 for line in lines)
+    text = "\n".join(lines)
+    assert not re.search(r"\d{5,}", text)  # counts are written 412,331
+    names = set(truth["people"]["primer_apellido"]) - {""}
+    assert not any(name in text for name in names)
