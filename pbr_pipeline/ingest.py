@@ -1,9 +1,10 @@
 """Ingest: every file of one input table for one month, read once, as text with provenance.
 
 The result holds the published columns as text (absent optional columns are empty), then
-`source_file`, `source_sha256`, `source_row`, `inbox_month` and `file_error`. A file that cannot
-be used at all is one row with an empty `source_row` and `file_error` saying why, so that the
-quarantine accounts for it and the other files of the month go on.
+`source_file`, `source_sha256`, `source_row`, `inbox_month` and `read_error`. A file that cannot
+be used at all is one row with an empty `source_row` and `read_error` saying why; a CSV record
+that cannot be split into the header's columns keeps its row number and says why. Either way
+the quarantine accounts for it and the rest of the month goes on.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import polars as pl
 from pbr_pipeline.headers import normalise_header
 from pbr_pipeline.readers import FileRead, UnreadableFile, read_file
 from pbr_pipeline.tables import InputTable
-from schemas.provenance import FILE_ERROR, INBOX_MONTH, SOURCE_FILE, SOURCE_ROW, SOURCE_SHA256
+from schemas.provenance import READ_ERROR, INBOX_MONTH, SOURCE_FILE, SOURCE_ROW, SOURCE_SHA256
 
 Log = Callable[[str], None]
 
@@ -58,7 +59,7 @@ def raw_schema(table: InputTable) -> pl.Schema:
         SOURCE_SHA256: pl.String(),
         SOURCE_ROW: pl.Int64(),
         INBOX_MONTH: pl.String(),
-        FILE_ERROR: pl.String(),
+        READ_ERROR: pl.String(),
     }
     return pl.Schema(columns)
 
@@ -107,7 +108,7 @@ def _ingest_file(path: Path, relative: str, month: str, table: InputTable) -> tu
     provenance = {SOURCE_FILE: relative, SOURCE_SHA256: sha256, INBOX_MONTH: month}
 
     def rejected_whole(error: str, read: FileRead | None = None, ignored: tuple[str, ...] = ()):
-        row = {name: None for name in table.published_columns} | provenance | {SOURCE_ROW: None, FILE_ERROR: error}
+        row = {name: None for name in table.published_columns} | provenance | {SOURCE_ROW: None, READ_ERROR: error}
         report = FileReport(relative, sha256, rows=1, error=error, ignored_columns=ignored, **_how_read(read))
         return pl.DataFrame([row], schema=raw_schema(table)), report
 
@@ -119,7 +120,7 @@ def _ingest_file(path: Path, relative: str, month: str, table: InputTable) -> tu
     by_normalised: dict[str, str] = {}
     ignored: list[str] = []
     for header in read.frame.columns:
-        if header == SOURCE_ROW:
+        if header in (SOURCE_ROW, READ_ERROR):
             continue
         name = normalise_header(header)
         if name in by_normalised:
@@ -146,7 +147,7 @@ def _ingest_file(path: Path, relative: str, month: str, table: InputTable) -> tu
         pl.lit(sha256, pl.String).alias(SOURCE_SHA256),
         pl.col(SOURCE_ROW),
         pl.lit(month, pl.String).alias(INBOX_MONTH),
-        pl.lit(None, pl.String).alias(FILE_ERROR),
+        pl.col(READ_ERROR) if READ_ERROR in read.frame.columns else pl.lit(None, pl.String).alias(READ_ERROR),
     )
     report = FileReport(relative, sha256, rows=frame.height, ignored_columns=tuple(ignored), **_how_read(read))
     return frame.cast(raw_schema(table)), report

@@ -11,6 +11,7 @@ A file that cannot be read raises `UnreadableFile` with a sentence an operator u
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -20,8 +21,7 @@ from typing import Iterable
 import polars as pl
 
 from pbr_pipeline.headers import normalise_header
-
-SOURCE_ROW = "source_row"
+from schemas.provenance import READ_ERROR, SOURCE_ROW
 
 ACCEPTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".parquet")
 
@@ -87,11 +87,35 @@ def _read_csv(content: bytes) -> FileRead:
             has_header=True,
             truncate_ragged_lines=False,
         )
-    except pl.exceptions.PolarsError as error:
-        raise UnreadableFile(f"the CSV cannot be parsed: {_first_line(error)}") from error
+    except pl.exceptions.PolarsError:
+        # Usually one record with more fields than the header (a `;` typed inside a name):
+        # read record by record so only that row is refused.
+        frame = _read_csv_record_by_record(text, delimiter)
     # Header line is row 1, so record i (0-based) is row i + 2; blank lines come back as
     # empty records, which keeps this count equal to what a spreadsheet shows.
     return FileRead(frame=_number_rows(frame, first=2), file_format="csv", encoding=encoding, delimiter=delimiter)
+
+
+def _read_csv_record_by_record(text: str, delimiter: str) -> pl.DataFrame:
+    """The slow path: Python's csv module, marking records longer than the header."""
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise UnreadableFile('a quote (") opens a value that is never closed') from error
+        raise UnreadableFile(f"the CSV cannot be parsed: {error}") from error
+    header, body = records[0], records[1:]
+    width = len(header)
+    columns: dict[str, list[str | None]] = {name: [] for name in header}
+    errors: list[str | None] = []
+    for record in body:
+        too_long = len(record) > width
+        errors.append(f"the row has {len(record)} values but the header names {width} columns" if too_long else None)
+        cells = [None] * width if too_long else record + [None] * (width - len(record))
+        for name, cell in zip(header, cells):
+            columns[name].append(cell if cell != "" else None)
+    frame = pl.DataFrame(columns, schema={name: pl.String for name in header})
+    return frame.with_columns(pl.Series(READ_ERROR, errors, dtype=pl.String))
 
 
 def _decode(content: bytes) -> tuple[str, str]:
@@ -211,12 +235,14 @@ def _number_rows(frame: pl.DataFrame, first: int) -> pl.DataFrame:
 
 
 def _drop_blank_records(read: FileRead) -> FileRead:
-    values = [name for name in read.frame.columns if name != SOURCE_ROW]
+    values = [name for name in read.frame.columns if name not in (SOURCE_ROW, READ_ERROR)]
     if not values:
         raise UnreadableFile("the file has no columns")
     blank = pl.all_horizontal(
         pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "") for name in values
     )
+    if READ_ERROR in read.frame.columns:
+        blank = blank & pl.col(READ_ERROR).is_null()
     kept = read.frame.filter(~blank)
     if kept.height == 0:
         raise UnreadableFile("the file has a header but no data rows")

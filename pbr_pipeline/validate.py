@@ -14,11 +14,12 @@ import polars as pl
 
 from pbr_pipeline.tables import InputTable
 from pbr_pipeline.values import normalise, typed
-from schemas.provenance import FILE_ERROR, INBOX_MONTH, PROVENANCE_COLUMNS, SOURCE_FILE, SOURCE_ROW, SOURCE_SHA256
+from schemas.provenance import READ_ERROR, INBOX_MONTH, PROVENANCE_COLUMNS, SOURCE_FILE, SOURCE_ROW, SOURCE_SHA256
 from schemas.rejected_rows import RejectedRows
 from schemas.typed import column_kinds, english_names, polars_schema
 
 FILE_REJECTED = "file_rejected"
+ROW_UNREADABLE = "row_unreadable"
 
 _ROW = "_row"
 _BUILTIN_RULES = {
@@ -41,14 +42,14 @@ class Validated:
 def validate_table(raw: pl.DataFrame, table: InputTable) -> Validated:
     """Split `raw` (as `ingest_table` makes it) into valid typed rows and quarantine rows."""
     kinds = column_kinds(table.model)
-    rows = raw.filter(pl.col(FILE_ERROR).is_null()).drop(FILE_ERROR).with_row_index(_ROW)
+    rows = raw.filter(pl.col(READ_ERROR).is_null()).drop(READ_ERROR).with_row_index(_ROW)
     normalised = rows.with_columns(normalise(column, kinds[column]) for column in table.published_columns)
 
     failures = _failure_cases(normalised, table)
     failed_rows = failures.get_column(_ROW).unique()
     valid = _typed(normalised.filter(~pl.col(_ROW).is_in(failed_rows.implode())), table)
     rejected = pl.concat(
-        [_file_rejections(raw, table), _row_rejections(rows, failures, table)], how="vertical"
+        [_read_rejections(raw, table), _row_rejections(rows, failures, table)], how="vertical"
     ).sort([SOURCE_FILE, SOURCE_ROW, "column", "rule"], nulls_last=False)
     return Validated(valid=valid, rejected=rejected)
 
@@ -114,9 +115,10 @@ def _row_rejections(rows: pl.DataFrame, failures: pl.DataFrame, table: InputTabl
     )
 
 
-def _file_rejections(raw: pl.DataFrame, table: InputTable) -> pl.DataFrame:
+def _read_rejections(raw: pl.DataFrame, table: InputTable) -> pl.DataFrame:
+    """Files that could not be used at all, and CSV records that could not be split."""
     return (
-        raw.filter(pl.col(FILE_ERROR).is_not_null())
+        raw.filter(pl.col(READ_ERROR).is_not_null())
         .select(
             pl.col(SOURCE_FILE),
             pl.col(SOURCE_SHA256),
@@ -126,8 +128,8 @@ def _file_rejections(raw: pl.DataFrame, table: InputTable) -> pl.DataFrame:
             pl.lit(None, pl.String).alias("column"),
             pl.lit(None, pl.String).alias("value"),
             pl.lit(False).alias("value_withheld"),
-            pl.lit(FILE_REJECTED).alias("rule"),
-            pl.col(FILE_ERROR).alias("reason"),
+            pl.when(pl.col(SOURCE_ROW).is_null()).then(pl.lit(FILE_REJECTED)).otherwise(pl.lit(ROW_UNREADABLE)).alias("rule"),
+            pl.col(READ_ERROR).alias("reason"),
         )
         .select(REJECTED_ROWS_COLUMNS)
         .cast(REJECTED_ROWS_SCHEMA)

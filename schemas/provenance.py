@@ -8,7 +8,7 @@ SOURCE_FILE = "source_file"
 SOURCE_SHA256 = "source_sha256"
 SOURCE_ROW = "source_row"
 INBOX_MONTH = "inbox_month"
-FILE_ERROR = "file_error"
+READ_ERROR = "read_error"
 
 PROVENANCE_COLUMNS: tuple[str, ...] = (SOURCE_FILE, SOURCE_SHA256, SOURCE_ROW, INBOX_MONTH)
 

@@ -68,3 +68,13 @@ def test_every_row_carries_its_provenance(data_dir):
     assert frame["source_file"].to_list() == [f"inbox/{MONTH}/reportes/claims.csv"] * 3
     assert frame["source_row"].to_list() == [2, 3, 4]
     assert frame["inbox_month"].unique().to_list() == [MONTH]
+
+
+def test_a_record_longer_than_the_header_is_quarantined_alone(data_dir):
+    content = csv_bytes([ENROLMENT_ROW, ENROLMENT_ROW], delimiter=";")
+    content += b"OP-001;EMPLEO;CC;77;Ana;;Pe;na;;;1990-01-01;F;;;2025-03-03;;68001\n"
+    put(data_dir, f"{FOLDER}/ragged.csv", content)
+    validated = validate_table(ingest_table(data_dir, MONTH, ENROLMENTS).frame, ENROLMENTS)
+    assert validated.valid.height == 2
+    assert validated.rejected.select("source_row", "rule").rows() == [(4, "row_unreadable")]
+    assert "17 values but the header names 16 columns" in validated.rejected["reason"][0]

@@ -98,6 +98,17 @@ def test_parquet_cells_become_text_as_a_person_reads_them():
     assert _records(read) == [("2025-02", "1423500", "30", "2025-02-01", "CC", "1098765432", 1)]
 
 
+def test_a_record_longer_than_the_header_is_marked_not_the_whole_file():
+    content = "tipo_documento;numero_documento;primer_apellido\nCC;1;Peña\nCC;2;Díaz; Gómez\n\nCC;3;Ruiz\n".encode("cp1252")
+    read = read_file(content, "roster.csv", REQUIRED)
+    assert read.encoding == "cp1252"
+    assert _records(read) == [
+        ("CC", "1", "Peña", None, 2),
+        (None, None, None, "the row has 4 values but the header names 3 columns", 3),
+        ("CC", "3", "Ruiz", None, 5),
+    ]
+
+
 @pytest.mark.parametrize(
     ("content", "name", "words"),
     [
@@ -111,6 +122,7 @@ def test_parquet_cells_become_text_as_a_person_reads_them():
         (b"%PDF-1.7", "a.pdf", "unknown file type '.pdf'"),
         (b"PK\x03\x04broken zip", "a.xlsx", "cannot be opened"),
         (b"PAR1broken", "a.parquet", "Parquet file cannot be read"),
+        (b'tipo_documento,numero_documento\nCC,"1\nCC,2\n', "a.csv", "never closed"),
     ],
 )
 def test_unreadable_files_say_why(content, name, words):
