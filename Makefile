@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := data/sample
 
-.PHONY: install run test dev sample clean
+.PHONY: install run test dev sample clean bench-ingest
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,7 @@ sample: $(STAMP)
 
 clean:
 	rm -rf warehouse .dagster_home
+
+## bench-ingest: generate 300k people x 12 months, then time ingestion + validation of a month
+bench-ingest: $(STAMP)
+	$(BIN)/python benchmarks/bench_ingest.py

@@ -79,6 +79,8 @@ def read_file(content: bytes, name: str, required_columns: Iterable[str]) -> Fil
 def _read_csv(content: bytes) -> FileRead:
     text, encoding = _decode(content)
     delimiter = _sniff_delimiter(text)
+    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    _require_unique_headers(next(csv.reader([header_line], delimiter=delimiter), []))
     try:
         frame = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -161,6 +163,7 @@ def _read_xlsx(content: bytes, required: set[str]) -> FileRead:
             raise UnreadableFile("the workbook has no worksheet")
         rows = workbook.worksheets[0].iter_rows(min_row=1, values_only=True)
         header_row, header = _find_xlsx_header(rows, required)
+        _require_unique_headers(header)
         records = [[_cell_text(value) for value in row] for row in rows]
     finally:
         workbook.close()
@@ -188,6 +191,15 @@ def _find_xlsx_header(rows, required: set[str]) -> tuple[int, list[str]]:
         "no row among the first 20 of the first sheet names the required columns "
         + ", ".join(sorted(required))
     )
+
+
+def _require_unique_headers(names: list[str]) -> None:
+    """Two columns with one header would leave a reader to guess which one counts."""
+    seen: set[str] = set()
+    for name in (name.strip() for name in names):
+        if name in seen:
+            raise UnreadableFile(f"two columns are both headed {name!r}; keep one")
+        seen.add(name)
 
 
 def _cell_text(value) -> str | None:

@@ -68,7 +68,9 @@ def _failure_cases(normalised: pl.DataFrame, table: InputTable) -> pl.DataFrame:
     if cases.get_column("index").null_count():
         # Every rule of the input models is row-wise; a case without a row is a bug in a
         # model, and must stop the run rather than let a row slip past the quarantine.
-        raise RuntimeError(f"{table.name}: a validation failure could not be tied to a row:\n{cases}")
+        # Name the rules only: failure cases hold cell values, which may be personal data.
+        unplaced = cases.filter(pl.col("index").is_null()).select("column", "check").unique().rows()
+        raise RuntimeError(f"{table.name}: validation failures not tied to a row: {unplaced}")
     return (
         cases.select(pl.col("index").cast(pl.UInt32).alias(_ROW), "column", "check")
         .join(_rules(table), on=["column", "check"], how="left")
@@ -144,8 +146,13 @@ def _typed(rows: pl.DataFrame, table: InputTable) -> pl.DataFrame:
         *(typed(column, kinds[column], english[column], defaults[column]) for column in table.published_columns),
         *PROVENANCE_COLUMNS,
     )
-    # Guard, not a rule: the typed table must match its published schema exactly.
-    return table.typed_schema.validate(typed_rows)
+    # Guard, not a rule: the typed table must match its published schema exactly. Its error
+    # names columns and checks, never values, which may be personal data.
+    try:
+        return table.typed_schema.validate(typed_rows, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        problems = errors.failure_cases.select("column", "check").unique().rows()
+        raise RuntimeError(f"{table.name}: typed table does not match its schema: {problems}") from None
 
 
 def rejected_rows_per_file(rejected: pl.DataFrame) -> pl.DataFrame:

@@ -123,6 +123,7 @@ def test_a_record_longer_than_the_header_is_marked_not_the_whole_file():
         (b"PK\x03\x04broken zip", "a.xlsx", "cannot be opened"),
         (b"PAR1broken", "a.parquet", "Parquet file cannot be read"),
         (b'tipo_documento,numero_documento\nCC,"1\nCC,2\n', "a.csv", "never closed"),
+        (b"tipo_documento;numero_documento;numero_documento\nCC;1;2\n", "a.csv", "both headed 'numero_documento'"),
     ],
 )
 def test_unreadable_files_say_why(content, name, words):
