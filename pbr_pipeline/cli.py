@@ -12,7 +12,8 @@ from pbr_pipeline.settings import DEFAULT_WAREHOUSE, SAMPLE_DATA_DIR, Settings
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pbr_pipeline.runner import inbox_months, run_month
+    from pbr_pipeline.ingest import inbox_months
+    from pbr_pipeline.runner import run_month
     from pbr_pipeline.summary import format_summary, summarise_month
 
     settings = Settings(data_dir=Path(args.data_dir).resolve(), warehouse=Path(args.warehouse).resolve())

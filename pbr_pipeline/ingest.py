@@ -10,6 +10,7 @@ the quarantine accounts for it and the rest of the month goes on.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,17 @@ def raw_schema(table: InputTable) -> pl.Schema:
         READ_ERROR: pl.String(),
     }
     return pl.Schema(columns)
+
+
+_MONTH_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def inbox_months(data_dir: Path) -> list[str]:
+    """The months that have an inbox folder, oldest first."""
+    inbox = data_dir / "inbox"
+    if not inbox.is_dir():
+        return []
+    return sorted(path.name for path in inbox.iterdir() if path.is_dir() and _MONTH_FOLDER.match(path.name))
 
 
 def table_files(data_dir: Path, month: str, table: InputTable) -> list[Path]:

@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 import re
 
+import polars as pl
+
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -51,3 +53,30 @@ def month_end(month: str) -> dt.date:
 
 def month_of(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_index(month: str) -> int:
+    """`YYYY-MM` as a count of months, so that month arithmetic is integer arithmetic."""
+    year, mon = (int(part) for part in parse_month(month).split("-"))
+    return year * 12 + mon - 1
+
+
+def index_month(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_index_expr(expr: pl.Expr) -> pl.Expr:
+    """`YYYY-MM` text (or a Date) column as `month_index` integers."""
+    return expr.dt.year().cast(pl.Int32) * 12 + expr.dt.month().cast(pl.Int32) - 1
+
+
+def period_index_expr(expr: pl.Expr) -> pl.Expr:
+    """A `YYYY-MM` text column as `month_index` integers."""
+    return expr.str.slice(0, 4).cast(pl.Int32) * 12 + expr.str.slice(5, 2).cast(pl.Int32) - 1
+
+
+def index_month_expr(expr: pl.Expr) -> pl.Expr:
+    """`month_index` integers back to `YYYY-MM` text."""
+    return pl.concat_str(
+        (expr // 12).cast(pl.String).str.zfill(4), pl.lit("-"), (expr % 12 + 1).cast(pl.String).str.zfill(2)
+    )

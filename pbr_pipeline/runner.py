@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,22 +11,11 @@ import dagster as dg
 from pbr_pipeline.definitions import MONTHLY_JOB, build_definitions
 from pbr_pipeline.settings import Settings
 
-_MONTH_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
 @dataclass(frozen=True)
 class MonthRun:
     month: str
     success: bool
     failed_checks: tuple[str, ...]
-
-
-def inbox_months(data_dir: Path) -> list[str]:
-    """The months that have an inbox folder, oldest first."""
-    inbox = data_dir / "inbox"
-    if not inbox.is_dir():
-        return []
-    return sorted(path.name for path in inbox.iterdir() if path.is_dir() and _MONTH_FOLDER.match(path.name))
 
 
 def _instance() -> dg.DagsterInstance:

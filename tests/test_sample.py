@@ -7,7 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pbr_pipeline.runner import inbox_months, run_month
+from pbr_pipeline.ingest import inbox_months
+from pbr_pipeline.runner import run_month
 from pbr_pipeline.settings import SAMPLE_DATA_DIR, Settings
 from pbr_pipeline.tables import INPUT_TABLES
 from pbr_pipeline.warehouse import scan_table
