@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from pbr_pipeline.months import parse_month, parse_month_range
+from pbr_pipeline.months import month_range, parse_month, parse_month_range
 from pbr_pipeline.settings import DEFAULT_WAREHOUSE, SAMPLE_DATA_DIR, Settings
 
 
@@ -20,10 +20,13 @@ def _run(args: argparse.Namespace) -> int:
     if not (settings.data_dir / "inbox").is_dir():
         print(f"pbr: {settings.data_dir} has no inbox/ folder; is --data-dir right?", file=sys.stderr)
         return 2
-    months = inbox_months(settings.data_dir) if args.all else [args.month]
-    if not months:
+    received = inbox_months(settings.data_dir)
+    if args.all and not received:
         print(f"pbr: {settings.data_dir / 'inbox'} has no YYYY-MM folders", file=sys.stderr)
         return 2
+    # Every calendar month, even one without files: the registry horizon moves every month,
+    # and what becomes payable in a month is paid in that month's partition.
+    months = month_range(received[0], received[-1]) if args.all else [args.month]
     print(f"data: {settings.data_dir}\nwarehouse: {settings.warehouse}")
     failures = 0
     for month in months:
@@ -31,13 +34,16 @@ def _run(args: argparse.Namespace) -> int:
             print(f"note: no inbox folder for {month}; the month runs with no files", file=sys.stderr)
         started = time.perf_counter()
         outcome = run_month(settings, month, log_level=args.log_level)
+        if outcome.ingested_first:
+            print(f"{month}: ingested earlier months first: {', '.join(outcome.ingested_first)}")
         if not outcome.success:
             failures += 1
             checks = ", ".join(outcome.failed_checks) or "none (a step failed; see the log above)"
             print(f"{month}: FAILED after {time.perf_counter() - started:.1f} s; failed checks: {checks}")
             continue
         print(format_summary(summarise_month(settings.warehouse, month)))
-        print(f"  done in {time.perf_counter() - started:.1f} s, all checks passed")
+        warnings = f"; warnings: {', '.join(outcome.warnings)}" if outcome.warnings else ""
+        print(f"  done in {time.perf_counter() - started:.1f} s, every blocking check passed{warnings}")
     return 1 if failures else 0
 
 

@@ -6,12 +6,17 @@ import dagster as dg
 
 from assets.checks import asset_checks
 from assets.ingestion import raw_assets
+from assets.ledger_checks import ledger_checks
+from assets.payments import ledger, payment_summary
 from assets.quarantine import rejected_rows
 from assets.validation import validation_assets
-from pbr_pipeline.resources import InboxResource, ParquetIOManager
+from assets.verification import claims_verified, contracts, outcomes_unclaimed, person_index, verdict_history
+from pbr_pipeline.resources import InboxResource, ParquetIOManager, WarehouseResource
 from pbr_pipeline.settings import Settings
 
 MONTHLY_JOB = "monthly_job"
+INGEST_JOB = "ingest_job"
+INGEST_GROUPS = ("ingestion", "validation", "quarantine")
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
@@ -19,19 +24,29 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     monthly_job = dg.define_asset_job(
         MONTHLY_JOB,
         selection=dg.AssetSelection.all(),
-        description="Ingest, validate and quarantine one month of operator files and registry extracts.",
+        description="One month: ingest and validate its files, judge every claim as of the month, "
+        "and compute the month's payments and adjustments.",
+    )
+    ingest_job = dg.define_asset_job(
+        INGEST_JOB,
+        selection=dg.AssetSelection.groups(*INGEST_GROUPS),
+        description="Ingest, validate and quarantine one month's files only (earlier months a run needs).",
     )
     # The run for month M starts on the 5th of M+1 at 06:00 Bogotá: files received in M are in.
     monthly_schedule = dg.build_schedule_from_partitioned_job(
         monthly_job, name="monthly_schedule", day_of_month=5, hour_of_day=6
     )
     return dg.Definitions(
-        assets=[*raw_assets, *validation_assets, rejected_rows],
-        asset_checks=asset_checks,
-        jobs=[monthly_job],
+        assets=[
+            *raw_assets, *validation_assets, rejected_rows,
+            contracts, verdict_history, claims_verified, outcomes_unclaimed, person_index, ledger, payment_summary,
+        ],
+        asset_checks=[*asset_checks, *ledger_checks],
+        jobs=[monthly_job, ingest_job],
         schedules=[monthly_schedule],
         resources={
             "inbox": InboxResource(data_dir=str(settings.data_dir)),
+            "warehouse": WarehouseResource(warehouse=str(settings.warehouse)),
             "io_manager": ParquetIOManager(warehouse=str(settings.warehouse)),
         },
     )

@@ -25,15 +25,22 @@ class DevelopmentSecretWarning(UserWarning):
     """Person keys are being made with the public development secret."""
 
 
+_warned = False
+
+
 def person_key_secret() -> bytes:
+    global _warned
     secret = os.environ.get(SECRET_ENV)
     if not secret:
-        warnings.warn(
-            f"{SECRET_ENV} is not set: person keys use the public development secret; "
-            "set it to a long random value before producing tables for anyone outside the data team",
-            DevelopmentSecretWarning,
-            stacklevel=2,
-        )
+        # Once per process: Dagster resets warning registries per step.
+        if not _warned:
+            _warned = True
+            warnings.warn(
+                f"{SECRET_ENV} is not set: person keys use the public development secret; "
+                "set it to a long random value before producing tables for anyone outside the data team",
+                DevelopmentSecretWarning,
+                stacklevel=2,
+            )
         secret = DEVELOPMENT_SECRET
     return secret.encode("utf-8")
 

@@ -37,3 +37,14 @@ class ParquetIOManager(dg.ConfigurableIOManager):
         months = context.asset_partition_keys
         frames = [read_partition(Path(self.warehouse), table, month) for month in sorted(months)]
         return pl.concat(frames, how="vertical") if len(frames) != 1 else frames[0]
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse folder, for assets that read whole months of earlier partitions (the
+    as-of state) rather than one partition through the IO manager."""
+
+    warehouse: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.warehouse)

@@ -27,6 +27,11 @@ class MonthSummary:
     tables: tuple[TableCount, ...]
     rejections: pl.DataFrame
     """table, rule, reason, rows: one line per reason, most frequent first."""
+    verdicts: pl.DataFrame
+    """status, reason, claims: the verdicts as of the month."""
+    money: pl.DataFrame
+    """The month's payment summary (operator × programme × contract)."""
+    unclaimed: int
 
 
 def summarise_month(warehouse: Path, month: str) -> MonthSummary:
@@ -49,7 +54,17 @@ def summarise_month(warehouse: Path, month: str) -> MonthSummary:
     rejections = quarantine.group_by("table", "rule", "reason").len("rows").sort(
         ["rows", "table", "rule"], descending=[True, False, False]
     )
-    return MonthSummary(month=month, tables=tuple(tables), rejections=rejections)
+    verdicts = read_partition(warehouse, "claims_verified", month).group_by("status", "reason").len("claims").sort(
+        ["claims", "status"], descending=[True, False]
+    )
+    return MonthSummary(
+        month=month,
+        tables=tuple(tables),
+        rejections=rejections,
+        verdicts=verdicts,
+        money=read_partition(warehouse, "payment_summary", month),
+        unclaimed=read_partition(warehouse, "outcomes_unclaimed", month).height,
+    )
 
 
 def format_summary(summary: MonthSummary) -> str:
@@ -62,4 +77,14 @@ def format_summary(summary: MonthSummary) -> str:
         lines.append("  rejected, by reason (a row can fail several rules):")
         for table, rule, reason, rows in summary.rejections.iter_rows():
             lines.append(f"    {rows:>6,}  {table}: {rule} — {reason}")
+    lines.append("  claims as of the month:")
+    for status, reason, claims in summary.verdicts.iter_rows():
+        lines.append(f"    {claims:>6,}  {status}{' ' + reason if reason else ''}")
+    lines.append(f"  outcomes the registry shows that nobody claimed: {summary.unclaimed:,}")
+    lines.append(f"  {'operator':<10}{'contract':<22}{'payments':>9}{'paid COP':>16}{'adjusted COP':>15}{'payable to date':>17}{'held':>6}")
+    for row in summary.money.iter_rows(named=True):
+        lines.append(
+            f"  {row['operator']:<10}{row['contract_id'] or '(no contract)':<22}{row['payments']:>9,}{row['paid_cop']:>16,}"
+            f"{row['adjusted_cop']:>15,}{row['payable_to_date_cop']:>17,}{row['held_back']:>6,}"
+        )
     return "\n".join(lines)

@@ -125,30 +125,38 @@ def judge_claims(
     are cut to `as_of` here, so one load serves a whole history).
     """
     run = month_index(as_of)
-    horizon = run - 1
     claims = claims.filter(pl.col("inbox_index") <= run)
     enrolments = enrolments.filter(pl.col("inbox_index") <= run)
-    terms = contract_terms(contracts)
-    judged_rows = qualifying_rows(current_rows(pila, run), minimum_wages, rule_sets(contracts))
-    months = qualifying_months(judged_rows)
-
+    judged_rows = registry_as_of(pila, minimum_wages, contracts, run)
     frame = _with_duplicates(claims)
     frame = (
         frame.join(_enrolment_links(frame, enrolments), on="claim_id", how="left")
         .join(owners(enrolments), on=["document", "programme"], how="left")
-        .join(_contract_of_claims(frame, terms), on="claim_id", how="left")
+        .join(_contract_of_claims(frame, contract_terms(contracts)), on="claim_id", how="left")
         .with_columns(
             pl.col("enrolled").fill_null(False),
             pl.col("match_method").fill_null(NONE),
-            pl.col("outcome").replace_strict(RETENTION_MONTHS, default=None, return_dtype=pl.Int32).alias("retention_months"),
             month_index_expr(pl.col("outcome_date")).alias("outcome_index"),
         )
     )
-    frame = _with_evidence_facts(frame, months, horizon)
+    return decide(frame, judged_rows, run, with_evidence)
+
+
+def registry_as_of(pila: pl.DataFrame, minimum_wages: pl.DataFrame, contracts: pl.DataFrame, run: int) -> pl.DataFrame:
+    """The PILA rows the run for month index `run` sees, judged under every contract's rules."""
+    return qualifying_rows(current_rows(pila, run), minimum_wages, rule_sets(contracts))
+
+
+def decide(frame: pl.DataFrame, judged_rows: pl.DataFrame, run: int, with_evidence: bool = True) -> pl.DataFrame:
+    """Steps 5 and 6 (and the status of steps 1–4) for a frame of claims that carries the
+    enrolment, owner and contract facts; shared with the search for unclaimed outcomes."""
+    horizon = run - 1
+    frame = frame.with_columns(
+        pl.col("outcome").replace_strict(RETENTION_MONTHS, default=None, return_dtype=pl.Int32).alias("retention_months")
+    )
+    frame = _with_evidence_facts(frame, qualifying_months(judged_rows), horizon)
     frame = _with_status(frame, horizon)
-    if with_evidence:
-        frame = _with_evidence_rows(frame, judged_rows)
-    return frame
+    return _with_evidence_rows(frame, judged_rows) if with_evidence else frame
 
 
 def _with_duplicates(claims: pl.DataFrame) -> pl.DataFrame:

@@ -47,3 +47,11 @@ def read_partition(warehouse: Path, table: str, month: str) -> pl.DataFrame:
 def scan_table(warehouse: Path, table: str) -> pl.LazyFrame:
     """Every materialized month of `table` as one lazy dataset with its `month` column."""
     return pl.scan_parquet(warehouse / table / "month=*" / PARTITION_FILE, hive_partitioning=True)
+
+
+def stored_months(warehouse: Path, table: str) -> set[str]:
+    """Months whose partition of `table` is written (an empty partition counts: it was run)."""
+    folder = warehouse / table
+    if not folder.is_dir():
+        return set()
+    return {path.parent.name.removeprefix("month=") for path in folder.glob(f"month=*/{PARTITION_FILE}")}
