@@ -30,7 +30,7 @@ dev: $(STAMP)
 
 ## sample: regenerate the committed sample data (seeded: same files every time)
 sample: $(STAMP)
-	rm -rf $(SAMPLE)
+	rm -rf $(SAMPLE)/inbox $(SAMPLE)/reference $(SAMPLE)/ground_truth  # contracts/ is written by hand
 	$(BIN)/pbr generate --out $(SAMPLE) --seed 20250101 --people 400 --months 2025-01..2025-08 --operators 3
 
 clean:

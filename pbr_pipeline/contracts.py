@@ -1,0 +1,585 @@
+"""Contracts as data: the payment rules the city publishes to each operator for a period.
+
+One YAML file per contract under `<data dir>/contracts/` (format: docs/contracts.md). A
+contract says which outcomes of a programme an operator is paid for, at what price, with which
+population premiums, up to which counts and budget, and under which verification rules, for
+outcomes dated within its validity. Payment rules are data: changing a price is a new file (or
+a new version of one) that the data team commits, never a code change, and every payment can
+name the file and the exact bytes (`source_sha256`) that priced it.
+
+Unlike operator submissions, a contract is written by the city itself, so a contract that does
+not read is not quarantined: `load_contracts` refuses the whole set with one `ContractError`
+listing every problem, each naming the file and the field in plain words, so the data team can
+fix them all in one pass. Paying from a half-understood contract would be worse than not paying.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import polars as pl
+import yaml
+
+from schemas.codes import OUTCOMES_BY_PROGRAMME, POPULATION_GROUPS, PROGRAMMES
+
+CONTRACTS_FOLDER = "contracts"
+CONTRACT_SUFFIXES = (".yaml", ".yml")
+
+WOMEN_PREMIUM = "MUJER"
+"""Premium key that applies to beneficiaries whose sex is F (not a roster group tag)."""
+PREMIUM_KEYS: tuple[str, ...] = (*POPULATION_GROUPS, WOMEN_PREMIUM)
+
+HIGHEST = "highest"
+STACK = "stack"
+STACKING_CHOICES: tuple[str, ...] = (HIGHEST, STACK)
+
+_OPERATOR = re.compile(r"^OP-\d{3,}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ContractError(ValueError):
+    """The contracts cannot be used. One line per problem, each naming the file (relative to
+    the data directory) and the field."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems: tuple[str, ...] = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One paid outcome of a contract: paid once per person, at `price_cop` plus premium."""
+
+    outcome: str
+    price_cop: int
+    max_count: int | None
+    """Most outcomes of this kind the contract pays; None means no count cap."""
+
+
+@dataclass(frozen=True)
+class EmploymentRules:
+    """How an EMPLEO outcome is verified against PILA (domain.md §3). The defaults are the
+    typical rules of the Colombian employment bonds and those the synthetic sample follows."""
+
+    qualifying_contributor_types: tuple[int, ...] = (1, 2, 22, 30, 51)
+    """PILA `tipo_cotizante` values that count as a formal dependent job."""
+    min_days: int = 15
+    """Days contributed in a month from which the month can qualify."""
+    ibc_at_least_prorated_minimum_wage: bool = True
+    """The month qualifies only if IBC >= SMMLV x days / 30."""
+    additionality_lookback_months: int = 3
+    """Months before the enrolment month in which a qualifying job makes a person not additional."""
+    placement_window_months: int = 12
+    """Months after the enrolment month in which a placement counts."""
+    retention_same_employer: bool = False
+    """Whether retention months must all be with the placement employer."""
+
+
+_RULE_DEFAULTS = EmploymentRules()
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One operator's payment terms for one programme over a validity period."""
+
+    contract_id: str
+    operator: str
+    programme: str
+    valid_from: dt.date
+    valid_to: dt.date
+    """Outcomes dated in [valid_from, valid_to], both included, fall under this contract."""
+    budget_cop: int
+    """Ceiling on everything the contract pays, premiums included."""
+    milestones: tuple[Milestone, ...]
+    """In the file's order."""
+    premium_stacking: str
+    """`highest` (only the largest applicable premium) or `stack` (their sum)."""
+    premium_percent: tuple[tuple[str, int], ...]
+    """(premium key, whole percent added to the price), sorted by key."""
+    rules: EmploymentRules
+    source_file: str
+    """Relative to the data directory, `/` separators."""
+    source_sha256: str
+    """Of the file's bytes: which version of the contract priced a payment."""
+
+
+def premium_percent(contract: Contract, groups: frozenset[str], sex: str | None) -> int:
+    """Percent added for a beneficiary: 0 when none applies; the largest or the sum per stacking.
+
+    `MUJER` applies when sex == 'F'; every other key applies when it is one of `groups`.
+    """
+    applicable = [
+        percent
+        for key, percent in contract.premium_percent
+        if key in groups or (key == WOMEN_PREMIUM and sex == "F")
+    ]
+    if not applicable:
+        return 0
+    return sum(applicable) if contract.premium_stacking == STACK else max(applicable)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, made strict where YAML 1.1 would silently change a payment rule."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # PyYAML keeps the last of two equal keys; in a contract the second `COLOCACION:` would
+        # quietly replace the first price, so a repeated key is a reading error with its line.
+        first_line: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in first_line:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"the key {key_node.value!r} appears twice (first on line {first_line[key_node.value]})",
+                        key_node.start_mark,
+                    )
+                first_line[key_node.value] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+class _OddNumber(str):
+    """An unquoted number YAML 1.1 would read in a surprising way, kept as written."""
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
+    # YAML 1.1 reads 01400000 as octal and 1:20 as 80; only plain decimals (underscores allowed
+    # as thousands separators) become numbers, anything else stays text and is refused by name.
+    digits = node.value.replace("_", "")
+    return int(digits) if re.fullmatch(r"[-+]?(0|[1-9]\d*)", digits) else _OddNumber(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+# Dates stay text, so a YAML date and a quoted 'YYYY-MM-DD' are read by the same code, and an
+# impossible date (2025-02-30) is reported against its field instead of crashing the reader.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_contracts(data_dir: Path) -> tuple[Contract, ...]:
+    """Every `<data_dir>/contracts/*.yaml` (and .yml), sorted by contract_id.
+
+    Raises one ContractError listing every problem found, in the files and across them
+    (duplicate ids, overlapping validity for the same operator and programme). No contracts
+    folder, or no files in it, gives an empty tuple: the caller decides what that means.
+    """
+    folder = Path(data_dir) / CONTRACTS_FOLDER
+    if not folder.is_dir():
+        return ()
+    paths = sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file() and path.suffix.lower() in CONTRACT_SUFFIXES and not path.name.startswith((".", "~"))
+    )
+    problems: list[str] = []
+    contracts: list[Contract] = []
+    for path in paths:
+        reader = _ContractReader(path, Path(data_dir))
+        contract = reader.read()
+        problems.extend(reader.problems)
+        if contract is not None:
+            contracts.append(contract)
+    problems.extend(_problems_across_files(contracts))
+    if problems:
+        raise ContractError(problems)
+    return tuple(sorted(contracts, key=lambda contract: contract.contract_id))
+
+
+def _problems_across_files(contracts: Sequence[Contract]) -> list[str]:
+    """Duplicate ids, and two contracts that would both price the same outcome."""
+    problems: list[str] = []
+    first_file_of_id: dict[str, str] = {}
+    for contract in sorted(contracts, key=lambda c: c.source_file):
+        if contract.contract_id in first_file_of_id:
+            problems.append(
+                f"{contract.source_file}: contract_id {contract.contract_id!r} is already used by "
+                f"{first_file_of_id[contract.contract_id]}; every contract needs its own id"
+            )
+        else:
+            first_file_of_id[contract.contract_id] = contract.source_file
+    ordered = sorted(contracts, key=lambda c: (c.operator, c.programme, c.valid_from, c.source_file))
+    for index, earlier in enumerate(ordered):
+        for later in ordered[index + 1:]:
+            if (later.operator, later.programme) != (earlier.operator, earlier.programme):
+                break
+            if later.valid_from <= earlier.valid_to:
+                problems.append(
+                    f"{later.source_file}: valid_from..valid_to ({later.valid_from}..{later.valid_to}) overlaps "
+                    f"{earlier.source_file} ({earlier.valid_from}..{earlier.valid_to}) for {later.operator} "
+                    f"{later.programme} from {later.valid_from} to {min(earlier.valid_to, later.valid_to)}; "
+                    f"an outcome must fall under one contract only"
+                )
+    return problems
+
+
+_REQUIRED = ("contract_id", "operator", "programme", "valid_from", "valid_to", "budget_cop", "milestones")
+_OPTIONAL = ("premiums", "rules")
+_MILESTONE_REQUIRED = ("price_cop",)
+_MILESTONE_OPTIONAL = ("max_count",)
+_PREMIUM_SECTION_KEYS = ("stacking", "percent")
+_RULE_KEYS = tuple(EmploymentRules.__dataclass_fields__)
+
+
+def _shown(value: Any) -> str:
+    """A value as the data team wrote it, for an error message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _number_hint(value: Any) -> str:
+    if isinstance(value, _OddNumber):
+        return "; write it as a plain number without a leading zero or colons, e.g. 1400000"
+    if isinstance(value, str):
+        if value.strip().isdigit():
+            return "; write it without quotes"
+        return "; write it as a plain number without dots, commas or $, e.g. 1400000"
+    if isinstance(value, bool):
+        return " (a yes/no value, not a number)"
+    return ""
+
+
+def _choices(values: Sequence[str]) -> str:
+    return ", ".join(values[:-1]) + f" or {values[-1]}" if len(values) > 1 else values[0]
+
+
+def _suggestion(word: Any, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(str(word), known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else f" (known: {', '.join(known)})"
+
+
+class _ContractReader:
+    """Reads one file, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, path: Path, data_dir: Path) -> None:
+        self.path = path
+        self.name = path.relative_to(data_dir).as_posix()
+        self.problems: list[str] = []
+
+    def problem(self, field: str | None, text: str) -> None:
+        self.problems.append(f"{self.name}: {field} {text}" if field else f"{self.name}: {text}")
+
+    def read(self) -> Contract | None:
+        content = self.path.read_bytes()
+        document = self._parse(content)
+        if document is None:
+            return None
+        self._keys(document, None, _REQUIRED, _OPTIONAL)
+        contract_id = self._text(document, "contract_id")
+        operator = self._operator(document)
+        programme = self._programme(document)
+        valid_from = self._date(document, "valid_from")
+        valid_to = self._date(document, "valid_to")
+        if valid_from and valid_to and valid_from > valid_to:
+            self.problem("valid_to", f"({valid_to}) is before valid_from ({valid_from})")
+        budget = self._whole(document, "budget_cop", "budget_cop", "a whole number of pesos above 0", low=1)
+        milestones = self._milestones(document, programme)
+        stacking, percents = self._premiums(document)
+        rules = self._rules(document, programme)
+        if self.problems:
+            return None
+        return Contract(
+            contract_id=contract_id,
+            operator=operator,
+            programme=programme,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            budget_cop=budget,
+            milestones=milestones,
+            premium_stacking=stacking,
+            premium_percent=percents,
+            rules=rules,
+            source_file=self.name,
+            source_sha256=hashlib.sha256(content).hexdigest(),
+        )
+
+    # -- the file as a whole
+
+    def _parse(self, content: bytes) -> dict[str, Any] | None:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.problem(None, "the file is not UTF-8 text; save it as UTF-8")
+            return None
+        try:
+            document = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        except yaml.MarkedYAMLError as error:
+            self.problem(None, _yaml_error_text(error))
+            return None
+        except yaml.YAMLError as error:
+            self.problem(None, f"the file is not valid YAML: {error}")
+            return None
+        if document is None:
+            self.problem(None, "the file is empty; a contract is a mapping starting with contract_id: …")
+            return None
+        if not isinstance(document, dict):
+            self.problem(None, f"the file must be a mapping of keys (contract_id: …, operator: …), got {_shown(document)}")
+            return None
+        return document
+
+    def _keys(self, mapping: dict[Any, Any], where: str | None, required: Sequence[str], optional: Sequence[str]) -> None:
+        known = (*required, *optional)
+        for key in mapping:
+            if key not in known:
+                self.problem(_join(where, key), f"is not a known key{_suggestion(key, known)}")
+        for key in required:
+            if key not in mapping:
+                self.problem(_join(where, key), "is missing")
+
+    # -- fields
+
+    def _text(self, document: dict[str, Any], key: str) -> str | None:
+        value = document.get(key)
+        if key in document and (not isinstance(value, str) or not value.strip() or value != value.strip()):
+            self.problem(key, f"must be text without surrounding spaces, got {_shown(value)}")
+        return value
+
+    def _operator(self, document: dict[str, Any]) -> str | None:
+        value = document.get("operator")
+        if "operator" in document and not (isinstance(value, str) and _OPERATOR.fullmatch(value)):
+            self.problem("operator", f"must be an operator code like OP-001 (OP- and 3 or more digits), got {_shown(value)}")
+        return value
+
+    def _programme(self, document: dict[str, Any]) -> str | None:
+        value = document.get("programme")
+        if "programme" not in document:
+            return None
+        if value not in PROGRAMMES:
+            self.problem("programme", f"must be one of {_choices(PROGRAMMES)}, got {_shown(value)}")
+            return None
+        return value
+
+    def _date(self, document: dict[str, Any], key: str) -> dt.date | None:
+        if key not in document:
+            return None
+        value = document[key]
+        day = None
+        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            try:
+                day = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        if day is None:
+            self.problem(key, f"must be a date written YYYY-MM-DD, e.g. 2025-01-01, got {_shown(value)}")
+        return day
+
+    def _whole(self, mapping: dict[str, Any], key: str, field: str, what: str, *, low: int,
+               high: int | None = None) -> int | None:
+        """An int in [low, high]: a bool, a float or any text is refused, saying why."""
+        if key not in mapping:
+            return None
+        value = mapping[key]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= low and (high is None or value <= high):
+            return value
+        self.problem(field, f"must be {what}, got {_shown(value)}{_number_hint(value)}")
+        return None
+
+    def _flag(self, mapping: dict[str, Any], key: str, field: str) -> bool | None:
+        value = mapping[key]
+        if isinstance(value, bool):
+            return value
+        self.problem(field, f"must be true or false, got {_shown(value)}")
+        return None
+
+    def _section(self, value: Any, field: str, example: str) -> dict[str, Any] | None:
+        # An empty optional section is refused rather than read as absent: it usually means
+        # the lines below it lost their indentation, and then a rule would be silently dropped.
+        if isinstance(value, dict) and value:
+            return value
+        if isinstance(value, dict):
+            self.problem(field, f"is empty; give at least one entry, such as {example}")
+        else:
+            self.problem(field, f"must be a mapping such as {example}, got {_shown(value)}")
+        return None
+
+    # -- sections
+
+    def _milestones(self, document: dict[str, Any], programme: str | None) -> tuple[Milestone, ...]:
+        if "milestones" not in document:
+            return ()
+        section = self._section(document["milestones"], "milestones", "{COLOCACION: {price_cop: 1400000}}")
+        if section is None:
+            return ()
+        outcomes = OUTCOMES_BY_PROGRAMME.get(programme, ()) if programme else None
+        milestones: list[Milestone] = []
+        for outcome, terms in section.items():
+            field = f"milestones.{outcome}"
+            if outcomes is not None and outcome not in outcomes:
+                self.problem(field, f"is not an outcome of {programme}; use {_choices(outcomes)}")
+            if not isinstance(terms, dict):
+                self.problem(field, f"must be a mapping such as {{price_cop: 1400000, max_count: 300}}, got {_shown(terms)}")
+                continue
+            self._keys(terms, field, _MILESTONE_REQUIRED, _MILESTONE_OPTIONAL)
+            price = self._whole(terms, "price_cop", f"{field}.price_cop", "a whole number of pesos above 0", low=1)
+            cap = self._whole(terms, "max_count", f"{field}.max_count",
+                              "a whole number of 1 or more (leave the key out for no count cap)", low=1)
+            milestones.append(Milestone(outcome=str(outcome), price_cop=price, max_count=cap))
+        return tuple(milestones)
+
+    def _premiums(self, document: dict[str, Any]) -> tuple[str, tuple[tuple[str, int], ...]]:
+        if "premiums" not in document:
+            return HIGHEST, ()
+        section = self._section(document["premiums"], "premiums", "{stacking: highest, percent: {MIGRANTE: 20}}")
+        if section is None:
+            return HIGHEST, ()
+        self._keys(section, "premiums", (), _PREMIUM_SECTION_KEYS)
+        stacking = section.get("stacking")
+        if "stacking" in section and stacking not in STACKING_CHOICES:
+            self.problem("premiums.stacking", f"must be highest (only the largest premium applies) or stack "
+                                              f"(premiums add up), got {_shown(stacking)}")
+        percents: dict[str, int] = {}
+        if "percent" in section:
+            table = self._section(section["percent"], "premiums.percent", "{DISCAPACIDAD: 35, MUJER: 10}")
+            for key in table or {}:
+                field = f"premiums.percent.{key}"
+                if key not in PREMIUM_KEYS:
+                    self.problem(field, f"is not a premium key; use a population group or {WOMEN_PREMIUM} "
+                                        f"(women){_suggestion(key, PREMIUM_KEYS)}")
+                percent = self._whole(table, key, field, "a whole percent from 0 to 100", low=0, high=100)
+                if percent is not None:
+                    percents[str(key)] = percent
+            if table and "stacking" not in section:
+                # Stacking changes amounts a lot and is a contract choice (domain.md §4): say it.
+                self.problem("premiums.stacking", "is missing; say highest (only the largest premium applies) "
+                                                  "or stack (premiums add up)")
+        return stacking if stacking in STACKING_CHOICES else HIGHEST, tuple(sorted(percents.items()))
+
+    def _rules(self, document: dict[str, Any], programme: str | None) -> EmploymentRules:
+        if "rules" not in document:
+            return _RULE_DEFAULTS
+        if programme is not None and programme != "EMPLEO":
+            self.problem("rules", f"can only be given for EMPLEO contracts; the verification rules of "
+                                  f"{programme} are not contract parameters yet")
+            return _RULE_DEFAULTS
+        section = self._section(document["rules"], "rules", "{min_days: 15}")
+        if section is None:
+            return _RULE_DEFAULTS
+        self._keys(section, "rules", (), _RULE_KEYS)
+        values: dict[str, Any] = {}
+        if "qualifying_contributor_types" in section:
+            values["qualifying_contributor_types"] = self._contributor_types(section["qualifying_contributor_types"])
+        for key, low, high, unit in (("min_days", 0, 30, "days"),
+                                     ("additionality_lookback_months", 0, 12, "months"),
+                                     ("placement_window_months", 1, 24, "months")):
+            values[key] = self._whole(section, key, f"rules.{key}", f"a whole number of {unit} from {low} to {high}",
+                                      low=low, high=high)
+        for key in ("ibc_at_least_prorated_minimum_wage", "retention_same_employer"):
+            if key in section:
+                values[key] = self._flag(section, key, f"rules.{key}")
+        given = {key: value for key, value in values.items() if value is not None}
+        return EmploymentRules(**given)
+
+    def _contributor_types(self, value: Any) -> tuple[int, ...] | None:
+        field = "rules.qualifying_contributor_types"
+        if not isinstance(value, list) or not value:
+            self.problem(field, f"must be a list of PILA contributor types such as [1, 2, 22, 30, 51], got {_shown(value)}")
+            return None
+        types: list[int] = []
+        for index, item in enumerate(value):
+            if isinstance(item, int) and not isinstance(item, bool) and item > 0:
+                if item in types:
+                    self.problem(f"{field}[{index}]", f"repeats {item}")
+                types.append(item)
+            else:
+                self.problem(f"{field}[{index}]", f"must be a positive whole number (a PILA tipo_cotizante), "
+                                                  f"got {_shown(item)}{_number_hint(item)}")
+        return tuple(sorted(set(types)))
+
+
+def _yaml_error_text(error: yaml.MarkedYAMLError) -> str:
+    """PyYAML's complaint with the line a person should look at."""
+    mark = error.problem_mark or error.context_mark
+    if error.context == "expected a single document in the stream":
+        return (f"the file holds a second YAML document (a '---' line) at line {mark.line + 1}; "
+                f"write one contract per file")
+    text = f"the file is not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {error.problem or error.context}"
+    if error.problem and error.context and error.context_mark and error.context_mark.line != mark.line:
+        # An unclosed `{` is noticed lines later; the line where it opened is the one to fix.
+        text += f" ({error.context} that starts on line {error.context_mark.line + 1})"
+    return text
+
+
+def _join(where: str | None, key: Any) -> str:
+    return f"{where}.{key}" if where else str(key)
+
+
+# --- the table -----------------------------------------------------------------------------
+
+CONTRACTS_SCHEMA = pl.Schema(
+    {
+        "contract_id": pl.String,
+        "operator": pl.String,
+        "programme": pl.String,
+        "valid_from": pl.Date,
+        "valid_to": pl.Date,
+        "budget_cop": pl.Int64,
+        "outcome": pl.String,
+        "price_cop": pl.Int64,
+        "max_count": pl.Int64,
+        "premium_stacking": pl.String,
+        "premium_percent": pl.String,
+        "qualifying_contributor_types": pl.List(pl.Int64),
+        "min_days": pl.Int64,
+        "ibc_at_least_prorated_minimum_wage": pl.Boolean,
+        "additionality_lookback_months": pl.Int64,
+        "placement_window_months": pl.Int64,
+        "retention_same_employer": pl.Boolean,
+        "source_file": pl.String,
+        "source_sha256": pl.String,
+    }
+)
+"""Columns of `contracts_frame`: one row per contract and milestone."""
+
+
+def contracts_frame(contracts: Sequence[Contract]) -> pl.DataFrame:
+    """One row per contract x milestone, sorted by contract_id then outcome (CONTRACTS_SCHEMA).
+
+    `max_count` is null for no cap; `premium_percent` is a JSON object with sorted keys
+    (`{"MIGRANTE":20}`, `{}` for none), so the table stays flat and prints the same every run.
+    """
+    rows = [
+        {
+            "contract_id": contract.contract_id,
+            "operator": contract.operator,
+            "programme": contract.programme,
+            "valid_from": contract.valid_from,
+            "valid_to": contract.valid_to,
+            "budget_cop": contract.budget_cop,
+            "outcome": milestone.outcome,
+            "price_cop": milestone.price_cop,
+            "max_count": milestone.max_count,
+            "premium_stacking": contract.premium_stacking,
+            "premium_percent": json.dumps(dict(contract.premium_percent), sort_keys=True, separators=(",", ":")),
+            "qualifying_contributor_types": list(contract.rules.qualifying_contributor_types),
+            "min_days": contract.rules.min_days,
+            "ibc_at_least_prorated_minimum_wage": contract.rules.ibc_at_least_prorated_minimum_wage,
+            "additionality_lookback_months": contract.rules.additionality_lookback_months,
+            "placement_window_months": contract.rules.placement_window_months,
+            "retention_same_employer": contract.rules.retention_same_employer,
+            "source_file": contract.source_file,
+            "source_sha256": contract.source_sha256,
+        }
+        for contract in contracts
+        for milestone in contract.milestones
+    ]
+    return pl.DataFrame(rows, schema=CONTRACTS_SCHEMA).sort("contract_id", "outcome", maintain_order=True)
