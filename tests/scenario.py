@@ -1,0 +1,142 @@
+"""Hand-built months for the outcome rules: real inbox files, validated into real Parquet.
+
+A `Scenario` collects enrolments, claims and PILA rows by the month they are received,
+writes them as the published CSV files, a contract as YAML and the minimum-wage table, and
+either ingests them into a warehouse without Dagster (`known`) for fast rule tests, or is
+run through the real job with `pbr_pipeline.runner.run_month`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from pbr_pipeline.as_of import Known, load_known
+from pbr_pipeline.contracts import contracts_frame, load_contracts
+from pbr_pipeline.ingest import ingest_table
+from pbr_pipeline.settings import Settings
+from pbr_pipeline.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA
+from pbr_pipeline.validate import validate_table
+from pbr_pipeline.verdicts import judge_claims
+from pbr_pipeline.warehouse import write_partition
+
+SMMLV = {2023: 1_160_000, 2024: 1_300_000, 2025: 1_423_500, 2026: 1_750_905}
+EMPLOYER = "800197268"
+OTHER_EMPLOYER = "899999068"
+
+
+def contract(operator: str = "OP-001", **overrides) -> dict:
+    base = {
+        "contract_id": f"EMP-{operator}",
+        "operator": operator,
+        "programme": "EMPLEO",
+        "valid_from": "2024-01-01",
+        "valid_to": "2026-12-31",
+        "budget_cop": 100_000_000,
+        "milestones": {
+            "COLOCACION": {"price_cop": 1_400_000},
+            "RETENCION_3M": {"price_cop": 1_400_000},
+            "RETENCION_6M": {"price_cop": 280_000},
+        },
+    }
+    return base | overrides
+
+
+@dataclass
+class Scenario:
+    root: Path
+    contracts: list[dict] = field(default_factory=lambda: [contract("OP-001"), contract("OP-002")])
+    rows: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(data_dir=self.data_dir, warehouse=self.root / "warehouse")
+
+    def enrol(self, month: str, number: str, enrolled_on: str, operator: str = "OP-001", doc_type: str = "CC",
+              groups: str = "", sex: str = "M") -> "Scenario":
+        self.rows[(month, "inscripciones", operator)].append({
+            "operador": operator, "programa": "EMPLEO", "tipo_documento": doc_type, "numero_documento": number,
+            "primer_nombre": "ANA", "primer_apellido": "PEÑA", "fecha_nacimiento": "1995-06-15", "sexo": sex,
+            "grupos": groups, "fecha_inscripcion": enrolled_on,
+        })
+        return self
+
+    def claim(self, month: str, number: str, outcome: str, date: str, operator: str = "OP-001",
+              doc_type: str = "CC") -> "Scenario":
+        self.rows[(month, "reportes", operator)].append({
+            "operador": operator, "programa": "EMPLEO", "tipo_documento": doc_type, "numero_documento": number,
+            "resultado": outcome, "fecha_resultado": date, "soporte": EMPLOYER,
+        })
+        return self
+
+    def job(self, received: str, number: str, periods: list[str], employer: str = EMPLOYER, doc_type: str = "CC",
+            contributor_type: int = 1, days: int = 30, ibc: int | None = None) -> "Scenario":
+        """PILA rows for `periods`, delivered in the extract received in `received`."""
+        for period in periods:
+            self.rows[(received, "registros/pila", "pila")].append({
+                "tipo_documento": doc_type, "numero_documento": number, "periodo": period, "nit_aportante": employer,
+                "tipo_cotizante": str(contributor_type), "dias_cotizados": str(days),
+                "ibc": str(ibc if ibc is not None else SMMLV[int(period[:4])] * days // 30),
+            })
+        return self
+
+    def write(self) -> "Scenario":
+        for (month, folder, who), rows in self.rows.items():
+            path = self.data_dir / "inbox" / month / folder / f"{who.lower()}_{month}.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            columns = list(dict.fromkeys(key for row in rows for key in row))
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            path.write_text(buffer.getvalue(), encoding="utf-8")
+        reference = self.data_dir / "reference"
+        reference.mkdir(parents=True, exist_ok=True)
+        (reference / "smmlv.csv").write_text("anio,valor\n" + "".join(f"{y},{v}\n" for y, v in SMMLV.items()))
+        folder = self.data_dir / "contracts"
+        folder.mkdir(parents=True, exist_ok=True)
+        for terms in self.contracts:
+            (folder / f"{terms['contract_id'].lower()}.yaml").write_text(yaml.safe_dump(terms, sort_keys=False))
+        return self
+
+    def months(self) -> list[str]:
+        return sorted({month for month, _, _ in self.rows})
+
+    def ingest(self, through: str) -> None:
+        """Validate every month's files into the warehouse, as the ingest job would."""
+        from pbr_pipeline.months import month_range
+
+        for month in month_range(self.months()[0], through):
+            for table in (ENROLMENTS, CLAIMS, PILA):
+                valid = validate_table(ingest_table(self.data_dir, month, table).frame, table).valid
+                write_partition(valid, self.settings.warehouse, table.name, month)
+
+    def contracts_frame(self) -> pl.DataFrame:
+        return contracts_frame(load_contracts(self.data_dir))
+
+    def minimum_wages(self) -> pl.DataFrame:
+        raw = ingest_table(self.data_dir, self.months()[0], MINIMUM_WAGES).frame
+        return validate_table(raw, MINIMUM_WAGES).valid
+
+    def known(self, as_of: str) -> Known:
+        self.ingest(as_of)
+        return load_known(self.settings.warehouse, self.data_dir, as_of)
+
+    def verdicts(self, as_of: str) -> pl.DataFrame:
+        """Each claim's verdict as of `as_of`, in the order claims were received."""
+        known = self.known(as_of)
+        return judge_claims(known.claims, known.enrolments, known.pila, self.minimum_wages(), self.contracts_frame(), as_of)
+
+    def verdict(self, as_of: str, row: int = 0) -> tuple[str, str | None]:
+        frame = self.verdicts(as_of).sort("inbox_index", "source_file", "source_row")
+        return frame["status"][row], frame["reason"][row]
