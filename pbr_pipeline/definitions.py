@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.checks import asset_checks
+from assets.expectation_checks import expectation_checks
 from assets.ingestion import raw_assets
 from assets.ledger_checks import ledger_checks
 from assets.payments import ledger, payment_summary
@@ -41,7 +42,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             *raw_assets, *validation_assets, rejected_rows,
             contracts, verdict_history, claims_verified, outcomes_unclaimed, person_index, ledger, payment_summary,
         ],
-        asset_checks=[*asset_checks, *ledger_checks],
+        asset_checks=[*asset_checks, *ledger_checks, *expectation_checks],
         jobs=[monthly_job, ingest_job],
         schedules=[monthly_schedule],
         resources={
