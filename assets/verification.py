@@ -19,6 +19,15 @@ from schemas.outcomes import ClaimsVerified, OutcomesUnclaimed, PersonIndex
 AS_OF_MONTHS = dg.TimeWindowPartitionMapping(start_offset=-240, end_offset=0)
 AS_OF_INPUTS = [dg.AssetDep(name, partition_mapping=AS_OF_MONTHS) for name in ("enrolments", "claims", "pila")]
 
+as_of_asset = dg.asset(
+    partitions_def=monthly_partitions,
+    group_name="verification",
+    deps=AS_OF_INPUTS,
+    kinds={"polars", "parquet"},
+    tags={"pbr/access": "analysts"},
+)
+"""A monthly table computed from everything received up to its month."""
+
 
 def known_as_of(context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource) -> Known:
     known = load_known(warehouse.path, inbox.path, context.partition_key)
@@ -58,13 +67,7 @@ def contracts(context: dg.AssetExecutionContext, inbox: InboxResource) -> dg.Out
     )
 
 
-@dg.asset(
-    partitions_def=monthly_partitions,
-    group_name="verification",
-    deps=AS_OF_INPUTS,
-    kinds={"polars", "parquet"},
-    tags={"pbr/access": "analysts"},
-)
+@as_of_asset
 def verdict_history(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
@@ -82,13 +85,7 @@ def verdict_history(
     return dg.Output(history, metadata=table_metadata(history, frame_schema(history), {"months": len(months)}))
 
 
-@dg.asset(
-    partitions_def=monthly_partitions,
-    group_name="verification",
-    deps=AS_OF_INPUTS,
-    kinds={"polars", "parquet"},
-    tags={"pbr/access": "analysts"},
-)
+@as_of_asset
 def claims_verified(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
@@ -119,13 +116,7 @@ def claims_verified(
     )
 
 
-@dg.asset(
-    partitions_def=monthly_partitions,
-    group_name="verification",
-    deps=AS_OF_INPUTS,
-    kinds={"polars", "parquet"},
-    tags={"pbr/access": "analysts"},
-)
+@as_of_asset
 def outcomes_unclaimed(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
@@ -144,13 +135,7 @@ def outcomes_unclaimed(
     )
 
 
-@dg.asset(
-    partitions_def=monthly_partitions,
-    group_name="verification",
-    deps=AS_OF_INPUTS,
-    kinds={"polars", "parquet"},
-    tags={"pbr/access": "analysts"},
-)
+@as_of_asset
 def person_index(context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource) -> dg.Output[pl.DataFrame]:
     """The linked person index as of the month: one row per person key that enrolments or
     claims mention, the document types seen, whether the person is enrolled, claimed and in
