@@ -32,6 +32,7 @@ def payable_by_month(
     payable = {}
     for month in months:
         known_enrolments = enrolments.filter(pl.col("inbox_index") <= month_index(month))
+        # Only VERIFIED claims are priced; filtering first keeps the joins small.
         verified = (
             history.filter((pl.col("as_of_month") == month) & (pl.col("status") == VERIFIED))
             .join(static, on="claim_id")

@@ -47,12 +47,11 @@ def premiums(contracts: pl.DataFrame) -> pl.DataFrame:
 def payable_outcomes(verified: pl.DataFrame, contracts: pl.DataFrame) -> pl.DataFrame:
     """Price and cap the VERIFIED claims of one as-of month.
 
-    `verified` has, per claim: claim_id, person_key, operator, programme, outcome, contract_id,
-    source_file, source_row, verified_since, groups (list), sex. Returns the `PayableOutcomes`
-    columns except `evidence_rows`.
+    `verified` has, per claim: claim_id, status, person_key, operator, programme, outcome,
+    contract_id, source_file, source_row, verified_since, groups (list), sex; rows not VERIFIED
+    are ignored. Returns the `PayableOutcomes` columns except `evidence_rows`.
     """
-    claims = verified.filter(pl.col("status") == VERIFIED) if "status" in verified.columns else verified
-    priced = claims.join(
+    priced = verified.filter(pl.col("status") == VERIFIED).join(
         contracts.select("contract_id", "outcome", "price_cop", "max_count", "budget_cop", "premium_stacking"),
         on=["contract_id", "outcome"],
     )
