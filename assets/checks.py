@@ -73,8 +73,9 @@ def rejected_rows_are_complete_and_withhold_personal_data(
     pila_rejected: pl.DataFrame,
     minimum_wages_rejected: pl.DataFrame,
     poverty_lines_rejected: pl.DataFrame,
+    reviews_rejected: pl.DataFrame,
 ) -> dg.AssetCheckResult:
-    per_table = (enrolments_rejected, claims_rejected, pila_rejected, minimum_wages_rejected, poverty_lines_rejected)
+    per_table = (enrolments_rejected, claims_rejected, pila_rejected, minimum_wages_rejected, poverty_lines_rejected, reviews_rejected)
     expected = sum(frame.height for frame in per_table)
     personal = pl.concat(
         [

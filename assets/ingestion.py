@@ -7,7 +7,7 @@ from assets.metadata import frame_schema, markdown_table, table_metadata
 from assets.partitions import monthly_partitions
 from pbr_pipeline.ingest import IngestedTable, ingest_table
 from pbr_pipeline.resources import InboxResource
-from pbr_pipeline.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, POVERTY_LINES, InputTable
+from pbr_pipeline.tables import CLAIMS, ENROLMENTS, INPUT_TABLES, MINIMUM_WAGES, PILA, POVERTY_LINES, REVIEWS, InputTable
 
 RAW_DESCRIPTIONS = {
     ENROLMENTS.name: "Enrolment rosters operators sent this month (`inbox/<month>/inscripciones/`), every cell as written.",
@@ -15,6 +15,7 @@ RAW_DESCRIPTIONS = {
     PILA.name: "PILA contribution extracts received this month (`inbox/<month>/registros/pila/`), every cell as written.",
     MINIMUM_WAGES.name: "The minimum-wage table (`reference/smmlv.*`) as it stood when the month was run.",
     POVERTY_LINES.name: "The poverty-line table (`reference/lineas_pobreza.*`) as it stood when the month was run.",
+    REVIEWS.name: "Review decisions the city's reviewers sent this month (`inbox/<month>/revisiones/`), every cell as written.",
 }
 
 
@@ -63,4 +64,4 @@ def _ingest_metadata(ingested: IngestedTable) -> dict:
     )
 
 
-raw_assets = [build_raw_asset(table) for table in (ENROLMENTS, CLAIMS, PILA, MINIMUM_WAGES, POVERTY_LINES)]
+raw_assets = [build_raw_asset(table) for table in INPUT_TABLES]

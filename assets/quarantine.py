@@ -25,12 +25,13 @@ def rejected_rows(
     pila_rejected: pl.DataFrame,
     minimum_wages_rejected: pl.DataFrame,
     poverty_lines_rejected: pl.DataFrame,
+    reviews_rejected: pl.DataFrame,
 ) -> dg.Output[pl.DataFrame]:
     """Every input row of the month that failed validation, across all input tables: table,
     file, file SHA-256, row number, column, value as written (personal values withheld), rule
     and reason. A file that could not be read at all is one row with an empty row number.
     Operators fix their files from it; verifiers see what never reached the rules."""
-    per_table = (enrolments_rejected, claims_rejected, pila_rejected, minimum_wages_rejected, poverty_lines_rejected)
+    per_table = (enrolments_rejected, claims_rejected, pila_rejected, minimum_wages_rejected, poverty_lines_rejected, reviews_rejected)
     frame = pl.concat(per_table, how="vertical").sort(
         ["table", "source_file", "source_row", "column", "rule"], nulls_last=False
     )

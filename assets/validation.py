@@ -6,7 +6,7 @@ import polars as pl
 from assets.ingestion import raw_asset_name
 from assets.metadata import column_schema, counts_by, table_metadata
 from assets.partitions import monthly_partitions
-from pbr_pipeline.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, POVERTY_LINES, InputTable
+from pbr_pipeline.tables import CLAIMS, ENROLMENTS, INPUT_TABLES, MINIMUM_WAGES, PILA, POVERTY_LINES, REVIEWS, InputTable
 from pbr_pipeline.validate import rejected_rows_per_file, validate_table
 from schemas.rejected_rows import RejectedRows
 
@@ -16,6 +16,7 @@ VALID_DESCRIPTIONS = {
     PILA.name: "Valid PILA contribution rows received this month (corrections included as delivered).",
     MINIMUM_WAGES.name: "Minimum monthly wage (SMMLV) per year, whole COP, as in force for the month's run.",
     POVERTY_LINES.name: "DANE poverty lines per year and domain, whole COP, as in force for the month's run.",
+    REVIEWS.name: "Valid review decisions received this month: case id, ACCEPT or REJECT, reviewer, date, note.",
 }
 
 
@@ -77,4 +78,4 @@ def build_validation_asset(table: InputTable) -> dg.AssetsDefinition:
     return _validate
 
 
-validation_assets = [build_validation_asset(table) for table in (ENROLMENTS, CLAIMS, PILA, MINIMUM_WAGES, POVERTY_LINES)]
+validation_assets = [build_validation_asset(table) for table in INPUT_TABLES]

@@ -12,6 +12,7 @@ from schemas.claims import OutcomeClaims
 from schemas.enrolments import EnrolmentRoster
 from schemas.pila import PilaContributions
 from schemas.reference import MinimumWages, PovertyLines
+from schemas.reviews import ReviewDecisions
 
 
 @dataclass(frozen=True)
@@ -47,5 +48,6 @@ CLAIMS = InputTable("claims", OutcomeClaims, inbox_folder="reportes")
 PILA = InputTable("pila", PilaContributions, inbox_folder="registros/pila")
 MINIMUM_WAGES = InputTable("minimum_wages", MinimumWages, reference_name="smmlv")
 POVERTY_LINES = InputTable("poverty_lines", PovertyLines, reference_name="lineas_pobreza")
+REVIEWS = InputTable("reviews", ReviewDecisions, inbox_folder="revisiones")
 
-INPUT_TABLES: tuple[InputTable, ...] = (ENROLMENTS, CLAIMS, PILA, MINIMUM_WAGES, POVERTY_LINES)
+INPUT_TABLES: tuple[InputTable, ...] = (ENROLMENTS, CLAIMS, PILA, MINIMUM_WAGES, POVERTY_LINES, REVIEWS)

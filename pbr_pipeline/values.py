@@ -11,7 +11,7 @@ import polars as pl
 
 from schemas import kinds
 from schemas.checks import ISO_DATE, nit_base
-from schemas.codes import DOCUMENT_TYPE_ALIASES, SEX_ALIASES
+from schemas.codes import DOCUMENT_TYPE_ALIASES, REVIEW_DECISION_ALIASES, SEX_ALIASES
 
 
 def _text(column: str) -> pl.Expr:
@@ -99,6 +99,8 @@ _NORMALISERS = {
     kinds.GROUPS: _groups,
     kinds.SEX: _sex,
     kinds.NIT: _nit,
+    kinds.IDENTIFIER: lambda column: _text(column).str.to_lowercase(),
+    kinds.DECISION: lambda column: _fold_accents(_text(column).str.to_uppercase()).replace(REVIEW_DECISION_ALIASES),
 }
 
 

@@ -87,3 +87,6 @@ def nit_check_digit(nit: str) -> int:
     total = sum(int(digit) * weight for digit, weight in zip(reversed(nit), NIT_WEIGHTS))
     remainder = total % 11
     return remainder if remainder < 2 else 11 - remainder
+
+REVIEW_DECISIONS: tuple[str, ...] = ("ACCEPT", "REJECT")
+REVIEW_DECISION_ALIASES: dict[str, str] = {"ACEPTAR": "ACCEPT", "ACEPTADO": "ACCEPT", "RECHAZAR": "REJECT", "RECHAZADO": "REJECT"}

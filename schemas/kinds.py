@@ -29,6 +29,10 @@ GROUPS = "groups"
 SEX = "sex"
 NIT = "nit"
 """Employer NIT, optionally followed by `-DV`; typed without the check digit."""
+IDENTIFIER = "identifier"
+"""An id the pipeline issued (claim or pair id): lower-case hex."""
+DECISION = "decision"
+"""A reviewer's decision: ACCEPT or REJECT (ACEPTAR / RECHAZAR accepted)."""
 
 TYPED_DTYPES: dict[str, pl.DataType] = {
     CODE: pl.String(),
@@ -44,4 +48,6 @@ TYPED_DTYPES: dict[str, pl.DataType] = {
     GROUPS: pl.String(),
     SEX: pl.String(),
     NIT: pl.String(),
+    IDENTIFIER: pl.String(),
+    DECISION: pl.String(),
 }

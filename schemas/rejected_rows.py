@@ -12,7 +12,7 @@ class RejectedRows(Provenance):
     with an empty `source_row`. Values of personal-data columns are withheld: the file and
     row number are enough for the operator to find and fix the row."""
 
-    table: str = pa.Field(nullable=False, description="Input table the row belongs to: enrolments, claims, pila, minimum_wages, poverty_lines.")
+    table: str = pa.Field(nullable=False, description="Input table the row belongs to: enrolments, claims, pila, minimum_wages, poverty_lines, reviews.")
     column: str = pa.Field(nullable=True, description="Published column that failed; empty for a file-level problem.")
     value: str = pa.Field(nullable=True, description="The cell as written in the file; empty when missing or withheld.")
     value_withheld: bool = pa.Field(nullable=False, description="True when the value is personal data and is not shown.")

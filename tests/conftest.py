@@ -59,6 +59,15 @@ PILA_ROW = {
 }
 
 
+REVIEW_ROW = {
+    "id_caso": "0123456789abcdef",
+    "decision": "ACEPTAR",
+    "revisor": "ana.pena@bucaramanga.gov.co",
+    "fecha_revision": "2025-03-10",
+    "nota": "mismo nombre y fecha de nacimiento; PEP pasó a PPT",
+}
+
+
 def csv_bytes(rows: list[dict[str, str]], delimiter: str = ",", encoding: str = "utf-8") -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=delimiter, lineterminator="\n")

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from pbr_pipeline.ingest import ingest_table
-from pbr_pipeline.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, InputTable
+from pbr_pipeline.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, REVIEWS, InputTable
 from pbr_pipeline.validate import validate_table
-from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, PILA_ROW, csv_bytes, put
+from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, PILA_ROW, REVIEW_ROW, csv_bytes, put
 
-BASE_ROWS = {ENROLMENTS.name: ENROLMENT_ROW, CLAIMS.name: CLAIM_ROW, PILA.name: PILA_ROW}
+BASE_ROWS = {ENROLMENTS.name: ENROLMENT_ROW, CLAIMS.name: CLAIM_ROW, PILA.name: PILA_ROW, REVIEWS.name: REVIEW_ROW}
 
 
 def validate_rows(data_dir: Path, table: InputTable, rows: list[dict[str, str]]):
@@ -66,6 +66,12 @@ FAILING = [
     (PILA, {"novedad_ret": "R"}, "exit_novelty_flag"),
     (PILA, {"fecha_ingreso": "2025/02/01"}, "entry_date_is_date"),
     (PILA, {"fecha_retiro": "32/01/2025"}, "exit_date_is_date"),
+    (REVIEWS, {"id_caso": "claim-42"}, "case_id_shape"),
+    (REVIEWS, {"decision": "QUIZAS"}, "decision_known"),
+    (REVIEWS, {"revisor": "Ana Peña"}, "reviewer_shape"),
+    (REVIEWS, {"fecha_revision": "2025-04-01"}, "review_date_not_in_future"),
+    (REVIEWS, {"fecha_revision": "ayer"}, "review_date_is_date"),
+    (REVIEWS, {"revisor": ""}, "required_value_missing"),
 ]
 
 
@@ -100,6 +106,9 @@ PASSING = [
     (PILA, {}),
     (PILA, {"nit_aportante": "800.197.268-4", "ibc": "1.423.500", "salario_basico": "1423500,00"}),
     (PILA, {"tipo_cotizante": "51", "dias_cotizados": "0", "novedad_ing": "x"}),
+    (REVIEWS, {}),
+    (REVIEWS, {"id_caso": "0123456789ABCDEF", "decision": "reject", "revisor": "Ana.Pena@Bucaramanga.gov.co", "nota": ""}),
+    (REVIEWS, {"decision": "Rechazar", "fecha_revision": "10/03/2025"}),
 ]
 
 
