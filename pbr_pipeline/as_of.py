@@ -18,7 +18,7 @@ from pbr_pipeline.matching import canonical_document
 from pbr_pipeline.months import period_index_expr
 from pbr_pipeline.warehouse import PARTITION_FILE, partition_dir, scan_table
 
-AS_OF_TABLES = ("enrolments", "claims", "pila")
+AS_OF_TABLES = ("enrolments", "claims", "pila", "reviews")
 
 
 class MissingMonths(RuntimeError):
@@ -44,7 +44,9 @@ class Known:
     enrolments: pl.DataFrame
     claims: pl.DataFrame
     pila: pl.DataFrame
-    """Only rows of people who appear in enrolments or claims."""
+    """Only rows of people who appear in enrolments or claims, and of `extra_documents`."""
+    reviews: pl.DataFrame
+    """Review decisions on linkage cases."""
 
 
 def _received_up_to(warehouse: Path, table: str, month: str) -> pl.LazyFrame:
@@ -67,8 +69,16 @@ def claim_ids(claims: pl.DataFrame) -> pl.Series:
     )
 
 
-def load_known(warehouse: Path, data_dir: Path, month: str) -> Known:
-    """The as-of state for `month`; raises MissingMonths if an earlier inbox month is missing."""
+def registry_scan(warehouse: Path, month: str) -> pl.LazyFrame:
+    """Every PILA row received up to `month`, lazily, with its canonical `document`."""
+    return _received_up_to(warehouse, "pila", month)
+
+
+def load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl.DataFrame | None = None) -> Known:
+    """The as-of state for `month`; raises MissingMonths if an earlier inbox month is missing.
+
+    `extra_documents` (a `document` column) are registry people the second pass linked to
+    enrolled people: their PILA rows are loaded too."""
     missing = missing_months(warehouse, data_dir, month)
     if missing:
         raise MissingMonths(
@@ -78,7 +88,14 @@ def load_known(warehouse: Path, data_dir: Path, month: str) -> Known:
     enrolments = _received_up_to(warehouse, "enrolments", month).collect()
     claims = _received_up_to(warehouse, "claims", month).sort("inbox_month", "source_file", "source_row").collect()
     claims = claims.with_columns(claim_ids(claims))
-    people = pl.concat([enrolments.select("document"), claims.select("document")]).unique()
+    wanted = [enrolments.select("document"), claims.select("document")]
+    if extra_documents is not None:
+        wanted.append(extra_documents.select("document"))
+    people = pl.concat(wanted).unique()
     pila = _received_up_to(warehouse, "pila", month).join(people.lazy(), on="document", how="semi").collect()
     pila = pila.with_columns(period_index_expr(pl.col("period")).alias("period_index"))
-    return Known(month=month, enrolments=enrolments, claims=claims, pila=pila)
+    reviews = (
+        scan_table(warehouse, "reviews").filter(pl.col("month") <= month).drop("month")
+        .with_columns(period_index_expr(pl.col("inbox_month")).alias("inbox_index")).collect()
+    )
+    return Known(month=month, enrolments=enrolments, claims=claims, pila=pila, reviews=reviews)

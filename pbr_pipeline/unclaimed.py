@@ -46,6 +46,8 @@ def unclaimed_outcomes(
             pl.col("owner_operator").alias("operator"),
             (pl.col("enrolment_index") + pl.col("placement_window_months")).alias("outcome_index"),
             pl.lit(False).alias("is_duplicate"),
+            pl.lit(False).alias("in_review"),
+            pl.lit(False).alias("registry_review"),
             pl.lit(True).alias("enrolled"),
             pl.lit(None, pl.String).alias("first_claim"),
         )

@@ -27,8 +27,10 @@ import polars as pl
 from pbr_pipeline.employment import current_rows, qualifying_months, qualifying_rows, rule_sets, with_rule_set
 from pbr_pipeline.matching import NONE, link_method
 from pbr_pipeline.months import index_month_expr, month_index, month_index_expr
+from pbr_pipeline.links import link_claims
 from schemas.outcomes import (
     DUPLICATE,
+    MATCH_IN_REVIEW,
     NO_CONTRACT,
     NO_FORMAL_JOB,
     NOT_ADDITIONAL,
@@ -37,6 +39,7 @@ from schemas.outcomes import (
     OTHER_OPERATOR,
     PENDING,
     REJECTED,
+    REVIEW,
     VERIFIED,
 )
 
@@ -118,15 +121,19 @@ def judge_claims(
     contracts: pl.DataFrame,
     as_of: str,
     with_evidence: bool = True,
+    cases: pl.DataFrame | None = None,
+    reviews: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Verdicts of every claim received up to `as_of`, from inputs received up to `as_of`.
 
     The frames are those of `pbr_pipeline.as_of.Known` (they may hold later months too; they
-    are cut to `as_of` here, so one load serves a whole history).
+    are cut to `as_of` here, so one load serves a whole history). `cases` are the second
+    pass's scored cases and `reviews` the reviewers' decisions (pbr_pipeline.second_pass).
     """
     run = month_index(as_of)
     claims = claims.filter(pl.col("inbox_index") <= run)
     enrolments = enrolments.filter(pl.col("inbox_index") <= run)
+    claims, pila = link_claims(claims, pila, cases, reviews, run)
     judged_rows = registry_as_of(pila, minimum_wages, contracts, run)
     frame = _with_duplicates(claims)
     frame = (
@@ -135,7 +142,7 @@ def judge_claims(
         .join(_contract_of_claims(frame, contract_terms(contracts)), on="claim_id", how="left")
         .with_columns(
             pl.col("enrolled").fill_null(False),
-            pl.col("match_method").fill_null(NONE),
+            pl.coalesce("link_method", "match_method", pl.lit(NONE)).alias("match_method"),
             month_index_expr(pl.col("outcome_date")).alias("outcome_index"),
         )
     )
@@ -236,9 +243,11 @@ def _with_status(frame: pl.DataFrame, horizon: int) -> pl.DataFrame:
 
     decided = (
         pl.when(pl.col("is_duplicate")).then(verdict(DUPLICATE, DUPLICATE))
+        .when(pl.col("in_review")).then(verdict(REVIEW, MATCH_IN_REVIEW))
         .when(~pl.col("enrolled")).then(verdict(REJECTED, NOT_ENROLLED))
         .when(pl.col("owner_operator") != pl.col("operator")).then(verdict(REJECTED, OTHER_OPERATOR))
         .when(pl.col("contract_id").is_null()).then(verdict(REJECTED, NO_CONTRACT))
+        .when(pl.col("registry_review")).then(verdict(REVIEW, MATCH_IN_REVIEW))
         .when(pl.col("lookback_hit")).then(verdict(REJECTED, NOT_ADDITIONAL))
         .when(is_placement & placement.is_not_null() & (placement <= placement_end)).then(verdict(VERIFIED, None))
         .when(is_placement & (horizon < placement_end)).then(verdict(PENDING, None))
@@ -262,7 +271,7 @@ def _with_status(frame: pl.DataFrame, horizon: int) -> pl.DataFrame:
         .when(placement.is_null()).then(start + window)
         .otherwise(retention_end)
     )
-    rejected_before_evidence = pl.col("is_duplicate") | ~pl.col("enrolled") | (pl.col("owner_operator") != pl.col("operator")) | pl.col("contract_id").is_null()
+    rejected_before_evidence = pl.col("is_duplicate") | pl.col("in_review") | pl.col("registry_review") | ~pl.col("enrolled") | (pl.col("owner_operator") != pl.col("operator")) | pl.col("contract_id").is_null()
     return frame.with_columns(decided.alias("verdict")).unnest("verdict").with_columns(
         pl.when(pl.col("is_duplicate")).then("first_claim").alias("duplicate_of"),
         pl.when(rejected_before_evidence).then(None).otherwise(evidence_start).alias("evidence_start_index"),

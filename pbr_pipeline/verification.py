@@ -17,7 +17,7 @@ from pbr_pipeline.months import month_index
 from pbr_pipeline.person_keys import with_person_keys
 from pbr_pipeline.unclaimed import unclaimed_outcomes
 from pbr_pipeline.verdicts import judge_claims, registry_as_of
-from schemas.outcomes import DUPLICATE, PENDING, REJECTED, VERIFIED, ClaimsVerified, OutcomesUnclaimed, PersonIndex
+from schemas.outcomes import DUPLICATE, PENDING, REJECTED, REVIEW, VERIFIED, ClaimsVerified, OutcomesUnclaimed, PersonIndex
 from schemas.payments import NO_CAP, Adjustments, PayableOutcomes, Payments, PaymentSummary
 
 _EMPTY_EVIDENCE = pl.lit([], dtype=ClaimsVerified.to_schema().columns["evidence_rows"].dtype.type)
@@ -116,6 +116,7 @@ def payment_summary(verified: pl.DataFrame, payable: pl.DataFrame, payments: pl.
         (pl.col("status") == VERIFIED).sum().alias("claims_verified"),
         (pl.col("status") == PENDING).sum().alias("claims_pending"),
         pl.col("status").is_in([REJECTED, DUPLICATE]).sum().alias("claims_rejected"),
+        (pl.col("status") == REVIEW).sum().alias("claims_in_review"),
     )
     paid = payments.group_by(keys).agg(pl.len().alias("payments"), pl.col("amount_cop").sum().alias("paid_cop"))
     adjusted = adjustments.group_by(keys).agg(pl.len().alias("adjustments"), pl.col("amount_cop").sum().alias("adjusted_cop"))
@@ -131,7 +132,7 @@ def payment_summary(verified: pl.DataFrame, payable: pl.DataFrame, payments: pl.
         .join(to_date, on=keys, how="full", coalesce=True, nulls_equal=True)
         .join(budgets, on="contract_id", how="left")
         .with_columns(
-            pl.col("claims_verified", "claims_pending", "claims_rejected", "payments", "adjustments", "held_back")
+            pl.col("claims_verified", "claims_pending", "claims_rejected", "claims_in_review", "payments", "adjustments", "held_back")
             .fill_null(0).cast(pl.Int64),
             pl.col("paid_cop", "adjusted_cop", "payable_to_date_cop", "held_back_cop").fill_null(0).cast(pl.Int64),
         )

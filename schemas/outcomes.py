@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-VERIFIED, PENDING, REJECTED, DUPLICATE = "VERIFIED", "PENDING", "REJECTED", "DUPLICATE"
-STATUSES = (VERIFIED, PENDING, REJECTED, DUPLICATE)
+VERIFIED, PENDING, REJECTED, DUPLICATE, REVIEW = "VERIFIED", "PENDING", "REJECTED", "DUPLICATE", "REVIEW"
+STATUSES = (VERIFIED, PENDING, REJECTED, DUPLICATE, REVIEW)
 
 NOT_ENROLLED = "NOT_ENROLLED"
 OTHER_OPERATOR = "OTHER_OPERATOR"
@@ -18,10 +18,12 @@ NO_CONTRACT = "NO_CONTRACT"
 NOT_ADDITIONAL = "NOT_ADDITIONAL"
 NO_FORMAL_JOB = "NO_FORMAL_JOB"
 NOT_RETAINED = "NOT_RETAINED"
-REASONS = (NOT_ENROLLED, OTHER_OPERATOR, NO_CONTRACT, NOT_ADDITIONAL, NO_FORMAL_JOB, NOT_RETAINED, DUPLICATE)
+MATCH_IN_REVIEW = "MATCH_IN_REVIEW"
+REASONS = (NOT_ENROLLED, OTHER_OPERATOR, NO_CONTRACT, NOT_ADDITIONAL, NO_FORMAL_JOB, NOT_RETAINED, DUPLICATE, MATCH_IN_REVIEW)
 
-MATCH_METHODS = ("EXACT", "LEADING_ZEROS", "TI_CC", "NONE")
-"""How a claim's document found the operator's enrolment (deterministic matching)."""
+MATCH_METHODS = ("EXACT", "LEADING_ZEROS", "TI_CC", "PROBABILISTIC", "REVIEWED", "NONE")
+"""How a claim's document found the operator's enrolment: deterministic (EXACT, LEADING_ZEROS,
+TI_CC), by the probabilistic matcher, or by a reviewer's decision."""
 
 EVIDENCE_ROW = pl.Struct(
     {"source_file": pl.String, "source_row": pl.Int64, "period": pl.String, "employer_nit": pl.String, "qualifies": pl.Boolean}
@@ -49,8 +51,8 @@ class ClaimsVerified(pa.DataFrameModel):
     owner_operator: str = pa.Field(nullable=True, description="Operator that enrolled the person first in the programme, who owns the person's outcomes.")
     enrolment_month: str = pa.Field(nullable=True, description="Month of the owner's enrolment (E).")
     contract_id: str = pa.Field(nullable=True, description="Contract whose rules and prices apply.")
-    status: str = pa.Field(isin=STATUSES, description="VERIFIED, PENDING, REJECTED or DUPLICATE.")
-    reason: str = pa.Field(nullable=True, isin=REASONS, description="Why a claim is REJECTED or DUPLICATE; empty otherwise.")
+    status: str = pa.Field(isin=STATUSES, description="VERIFIED, PENDING, REJECTED, DUPLICATE or REVIEW (a probabilistic link waits for a reviewer; not paid).")
+    reason: str = pa.Field(nullable=True, isin=REASONS, description="Why a claim is REJECTED, DUPLICATE or in REVIEW; empty otherwise.")
     duplicate_of: str = pa.Field(nullable=True, description="For a DUPLICATE, the claim_id of the first claim.")
     placement_month: str = pa.Field(nullable=True, description="First qualifying month from E to E+12 (P), as known this month.")
     evidence_start: str = pa.Field(nullable=True, description="First month of the evidence window.")

@@ -104,6 +104,7 @@ class PaymentSummary(pa.DataFrameModel):
     claims_verified: int = pa.Field(ge=0, description="Claims VERIFIED as of the month.")
     claims_pending: int = pa.Field(ge=0, description="Claims PENDING as of the month.")
     claims_rejected: int = pa.Field(ge=0, description="Claims REJECTED or DUPLICATE as of the month.")
+    claims_in_review: int = pa.Field(ge=0, description="Claims whose person link waits for a reviewer (not paid).")
     payments: int = pa.Field(ge=0, description="Payments made this month.")
     paid_cop: int = pa.Field(ge=0, description="Sum of this month's payments.")
     adjustments: int = pa.Field(ge=0, description="Adjustments made this month.")

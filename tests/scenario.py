@@ -21,7 +21,7 @@ from pbr_pipeline.as_of import Known, load_known
 from pbr_pipeline.contracts import contracts_frame, load_contracts
 from pbr_pipeline.ingest import ingest_table
 from pbr_pipeline.settings import Settings
-from pbr_pipeline.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA
+from pbr_pipeline.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, REVIEWS
 from pbr_pipeline.validate import validate_table
 from pbr_pipeline.verdicts import judge_claims
 from pbr_pipeline.warehouse import write_partition
@@ -117,7 +117,7 @@ class Scenario:
         from pbr_pipeline.months import month_range
 
         for month in month_range(self.months()[0], through):
-            for table in (ENROLMENTS, CLAIMS, PILA):
+            for table in (ENROLMENTS, CLAIMS, PILA, REVIEWS):
                 valid = validate_table(ingest_table(self.data_dir, month, table).frame, table).valid
                 write_partition(valid, self.settings.warehouse, table.name, month)
 

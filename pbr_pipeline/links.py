@@ -1,0 +1,97 @@
+"""Links from the probabilistic second pass, as a given month's run sees them.
+
+The matcher scores every case once per run (pbr_pipeline.second_pass); here the cases are cut
+to what the run for month V knew (both sides received by V) and reviewers' decisions received
+by V are applied, then the links are folded into the claims and PILA rows the rules read. No
+Splink here: plain polars over the scored cases.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+ACCEPT, REVIEW, NONE = "ACCEPT", "REVIEW", "NONE"
+PROBABILISTIC, REVIEWED = "PROBABILISTIC", "REVIEWED"
+CLAIM_CASE, REGISTRY_CASE = "claim", "registry"
+
+
+def links_as_of(cases: pl.DataFrame, reviews: pl.DataFrame, run: int) -> pl.DataFrame:
+    """The cases the run for month index `run` knows, with the latest review decision received
+    by then: decision (ACCEPT, REVIEW, NONE), method (PROBABILISTIC or REVIEWED), reviewer."""
+    latest = (
+        reviews.filter(pl.col("inbox_index") <= run)
+        .sort("reviewed_on", "inbox_index", "source_file", "source_row")
+        .group_by("case_id", maintain_order=True)
+        .last()
+        .select("case_id", pl.col("decision").alias("review_decision"), "reviewer")
+    )
+    reviewed = pl.col("review_decision").is_not_null()
+    return (
+        cases.filter(pl.col("known_index") <= run)
+        .join(latest, on="case_id", how="left")
+        .with_columns(
+            pl.when(pl.col("review_decision") == "ACCEPT").then(pl.lit(ACCEPT))
+            .when(pl.col("review_decision") == "REJECT").then(pl.lit(NONE))
+            .otherwise(pl.col("matcher_decision"))
+            .alias("decision"),
+            pl.when(reviewed).then(pl.lit(REVIEWED)).otherwise(pl.lit(PROBABILISTIC)).alias("method"),
+        )
+    )
+
+
+def apply_to_claims(claims: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
+    """Claims with an accepted link take the linked person's document; `link_method` says how,
+    `in_review` marks claims whose link waits for a reviewer."""
+    claim_links = links.filter(pl.col("kind") == CLAIM_CASE).select(
+        pl.col("left").alias("claim_id"), pl.col("document").alias("_linked"), "decision", "method"
+    )
+    return (
+        claims.join(claim_links, on="claim_id", how="left")
+        .with_columns(
+            pl.when(pl.col("decision") == ACCEPT).then("_linked").otherwise("document").alias("document"),
+            pl.when(pl.col("decision") == ACCEPT).then("method").alias("link_method"),
+            (pl.col("decision") == REVIEW).fill_null(False).alias("in_review"),
+        )
+        .drop("_linked", "decision", "method")
+    )
+
+
+def registry_documents(links: pl.DataFrame) -> pl.DataFrame:
+    """Accepted registry links: enrolled document (`document`) → registry document (`registry_document`)."""
+    return links.filter((pl.col("kind") == REGISTRY_CASE) & (pl.col("decision") == ACCEPT)).select(
+        pl.col("left").alias("document"), pl.col("document").alias("registry_document")
+    )
+
+
+def people_in_review(links: pl.DataFrame) -> pl.DataFrame:
+    """Enrolled documents whose registry link waits for a reviewer."""
+    return links.filter((pl.col("kind") == REGISTRY_CASE) & (pl.col("decision") == REVIEW)).select(pl.col("left").alias("document")).unique()
+
+
+def with_linked_registry_rows(pila: pl.DataFrame, linked: pl.DataFrame) -> pl.DataFrame:
+    """Add, for each accepted registry link, the registry person's PILA rows under the enrolled
+    person's document, so the rules find the employment where the link says it is."""
+    if linked.height == 0:
+        return pila
+    borrowed = pila.join(linked.rename({"document": "enrolled_document", "registry_document": "document"}), on="document").with_columns(
+        pl.col("enrolled_document").alias("document")
+    ).drop("enrolled_document")
+    return pl.concat([pila, borrowed.select(pila.columns)], how="vertical")
+
+
+def link_claims(claims: pl.DataFrame, pila: pl.DataFrame, cases: pl.DataFrame | None, reviews: pl.DataFrame | None,
+                run: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Claims and PILA rows as the run for month index `run` sees them after the second pass:
+    claims gain `link_method`, `in_review` (their own link waits for a reviewer) and
+    `registry_review` (their person's registry link does)."""
+    if cases is None or cases.height == 0:
+        return claims.with_columns(
+            pl.lit(None, pl.String).alias("link_method"), pl.lit(False).alias("in_review"), pl.lit(False).alias("registry_review")
+        ), pila
+    links = links_as_of(cases, reviews, run)
+    linked_claims = apply_to_claims(claims, links)
+    waiting = people_in_review(links).get_column("document")
+    return (
+        linked_claims.with_columns(pl.col("document").is_in(waiting.implode()).alias("registry_review")),
+        with_linked_registry_rows(pila, registry_documents(links)),
+    )
