@@ -18,7 +18,7 @@ Choices worth knowing:
   name stays, so the column-set expectation still sees it.
 - "reason is null exactly when the claim is VERIFIED or PENDING" is two conditional
   expectations (`row_condition`): reason null where status in {VERIFIED, PENDING}, reason not
-  null where status in {REJECTED, DUPLICATE}. Together with status in its set that is the
+  null where status is any other (REJECTED, DUPLICATE, REVIEW). Together with status in its set that is the
   equivalence. `ExpectColumnPairValuesToBeInSet` could say it in one, but its pandas metric
   loops over rows with `iterrows`, far too slow for a month of claims.
 - A payment points at a VERIFIED claim: the payments are left-joined with the claims on

@@ -178,7 +178,7 @@ CLAIMS_BREAKS = {
     ),
     "no reason on a REJECTED claim": (
         lambda c: _set(c, 2, reason=None),
-        "expect_column_values_to_not_be_null(reason) where status IN (REJECTED, DUPLICATE)",
+        "expect_column_values_to_not_be_null(reason) where status IN (REJECTED, DUPLICATE, REVIEW)",
     ),
     "reason outside the set": (
         lambda c: _set(c, 2, reason="BECAUSE"),
