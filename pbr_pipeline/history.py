@@ -25,14 +25,16 @@ def history_months(first_inbox_month: str | None, month: str) -> list[str]:
     return month_range(first_inbox_month, month)
 
 
-def verdict_history(claims, enrolments, pila, minimum_wages, contracts, months: list[str]) -> pl.DataFrame:
+def verdict_history(claims, enrolments, pila, minimum_wages, contracts, months: list[str],
+                    cases: pl.DataFrame | None = None, reviews: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per claim and as-of month (from the month the claim was received):
     status, reason, contract and `verified_since` as that month's run saw them."""
     schema = {"claim_id": pl.String, "as_of_month": pl.String, "status": pl.String, "reason": pl.String,
               "contract_id": pl.String, "verified_since": pl.String}
     history = pl.DataFrame(schema=schema)
     for month in months:
-        verdicts = judge_claims(claims, enrolments, pila, minimum_wages, contracts, month, with_evidence=False).select(
+        verdicts = judge_claims(claims, enrolments, pila, minimum_wages, contracts, month, with_evidence=False,
+                                cases=cases, reviews=reviews).select(
             "claim_id", pl.lit(month).alias("as_of_month"), "status", "reason", "contract_id"
         )
         previous = history.filter(pl.col("as_of_month") == add_months(month, -1)).select("claim_id", pl.col("verified_since").alias("previous_since"))

@@ -14,6 +14,8 @@ import polars as pl
 
 from pbr_pipeline.months import add_months, month_index
 from pbr_pipeline.pricing import payable_outcomes, stable_id
+from pbr_pipeline.links import linked_documents
+from pbr_pipeline.person_keys import with_person_keys
 from pbr_pipeline.verdicts import owners
 from schemas.outcomes import VERIFIED
 from schemas.payments import AMOUNT_CHANGED, REINSTATED, WITHDRAWN
@@ -23,15 +25,20 @@ _MILESTONE = ("milestone_id", "contract_id", "operator", "programme", "outcome",
 
 
 def payable_by_month(
-    history: pl.DataFrame, claims: pl.DataFrame, enrolments: pl.DataFrame, contracts: pl.DataFrame, months: list[str]
+    history: pl.DataFrame, claims: pl.DataFrame, enrolments: pl.DataFrame, contracts: pl.DataFrame, months: list[str],
+    secret: bytes, cases: pl.DataFrame | None = None, reviews: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """payable(V) for every V in `months`. `claims` carries claim_id, person_key, document,
-    operator, programme, outcome, source_file, source_row; `enrolments` the as-of rows (the
-    owner's groups and sex set the premium as that month knew them)."""
-    static = claims.select("claim_id", "person_key", "document", "operator", "programme", "outcome", "source_file", "source_row")
+    """payable(V) for every V in `months`. `claims` are the as-of claims (document, operator,
+    programme, outcome, source_file, source_row); each month links them as that month's run
+    did, so a milestone belongs to the person the claim was linked to. `enrolments` are the
+    as-of rows (the owner's groups and sex set the premium as that month knew them)."""
     payable = {}
     for month in months:
-        known_enrolments = enrolments.filter(pl.col("inbox_index") <= month_index(month))
+        run = month_index(month)
+        static = with_person_keys(linked_documents(claims, cases, reviews, run), secret).select(
+            "claim_id", "person_key", "document", "operator", "programme", "outcome", "source_file", "source_row"
+        )
+        known_enrolments = enrolments.filter(pl.col("inbox_index") <= run)
         # Only VERIFIED claims are priced; filtering first keeps the joins small.
         verified = (
             history.filter((pl.col("as_of_month") == month) & (pl.col("status") == VERIFIED))

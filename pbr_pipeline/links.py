@@ -95,3 +95,10 @@ def link_claims(claims: pl.DataFrame, pila: pl.DataFrame, cases: pl.DataFrame | 
         linked_claims.with_columns(pl.col("document").is_in(waiting.implode()).alias("registry_review")),
         with_linked_registry_rows(pila, registry_documents(links)),
     )
+
+
+def linked_documents(claims: pl.DataFrame, cases: pl.DataFrame | None, reviews: pl.DataFrame | None, run: int) -> pl.DataFrame:
+    """Each claim's `document` as the run for month index `run` links it (the person it is paid for)."""
+    if cases is None or cases.height == 0:
+        return claims
+    return apply_to_claims(claims, links_as_of(cases, reviews, run)).drop("link_method", "in_review")

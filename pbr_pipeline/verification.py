@@ -12,6 +12,7 @@ import polars as pl
 
 from pbr_pipeline.as_of import Known
 from pbr_pipeline.ledger import payable_by_month, payments_and_adjustments
+from pbr_pipeline.links import link_claims
 from pbr_pipeline.matching import EXACT, LEADING_ZEROS, TI_CC
 from pbr_pipeline.months import month_index
 from pbr_pipeline.person_keys import with_person_keys
@@ -28,9 +29,10 @@ def _columns(model) -> list[str]:
 
 
 def claims_verified(known: Known, minimum_wages: pl.DataFrame, contracts: pl.DataFrame,
-                    history: pl.DataFrame, secret: bytes) -> pl.DataFrame:
+                    history: pl.DataFrame, secret: bytes, cases: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every claim received up to the month with its verdict, evidence and person key."""
-    verdicts = judge_claims(known.claims, known.enrolments, known.pila, minimum_wages, contracts, known.month)
+    verdicts = judge_claims(known.claims, known.enrolments, known.pila, minimum_wages, contracts, known.month,
+                            cases=cases, reviews=known.reviews)
     since = history.filter(pl.col("as_of_month") == known.month).select("claim_id", "verified_since")
     table = (
         with_person_keys(verdicts, secret)
@@ -42,8 +44,11 @@ def claims_verified(known: Known, minimum_wages: pl.DataFrame, contracts: pl.Dat
     return ClaimsVerified.validate(table)
 
 
-def outcomes_unclaimed(known: Known, minimum_wages: pl.DataFrame, contracts: pl.DataFrame, secret: bytes) -> pl.DataFrame:
-    judged = registry_as_of(known.pila, minimum_wages, contracts, month_index(known.month))
+def outcomes_unclaimed(known: Known, minimum_wages: pl.DataFrame, contracts: pl.DataFrame, secret: bytes,
+                       cases: pl.DataFrame | None = None) -> pl.DataFrame:
+    run = month_index(known.month)
+    _, pila = link_claims(known.claims, known.pila, cases, known.reviews, run)
+    judged = registry_as_of(pila, minimum_wages, contracts, run)
     found = unclaimed_outcomes(known.claims, known.enrolments, judged, contracts, known.month)
     table = with_person_keys(found, secret).sort("person_key", "programme", "outcome").select(_columns(OutcomesUnclaimed))
     return OutcomesUnclaimed.validate(table)
@@ -83,11 +88,10 @@ def person_index(known: Known, secret: bytes) -> pl.DataFrame:
 
 
 def ledger(known: Known, contracts: pl.DataFrame, history: pl.DataFrame, verified: pl.DataFrame,
-           months: list[str], secret: bytes) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+           months: list[str], secret: bytes, cases: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(payable as of the month, the month's payments, the month's adjustments), each row
     carrying the PILA evidence of its claim as of the month."""
-    claims = with_person_keys(known.claims, secret)
-    payable = payable_by_month(history, claims, known.enrolments, contracts, months)
+    payable = payable_by_month(history, known.claims, known.enrolments, contracts, months, secret, cases, known.reviews)
     evidence = verified.select("claim_id", "evidence_rows")
     if known.month not in payable:
         return _empty(PayableOutcomes), _empty(Payments), _empty(Adjustments)

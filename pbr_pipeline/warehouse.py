@@ -37,6 +37,20 @@ def write_partition(frame: pl.DataFrame, warehouse: Path, table: str, month: str
     return target
 
 
+def atomic_write_bytes(target: Path, content: bytes) -> Path:
+    """Write a report file beside the tables the same way: temporary file, then rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
 def read_partition(warehouse: Path, table: str, month: str) -> pl.DataFrame:
     target = partition_dir(warehouse, table, month) / PARTITION_FILE
     if not target.exists():
