@@ -1,4 +1,4 @@
-"""`pbr`: run the monthly pipeline and generate synthetic data from the command line."""
+"""`pbr`: run the monthly pipeline, generate synthetic data and link person files from the command line."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from pbr_pipeline.synthetic import generate
+    from pbr_pipeline.synthetic import LEVELS, generate
 
     summary = generate(
         Path(args.out),
@@ -56,9 +56,52 @@ def _generate(args: argparse.Namespace) -> int:
         people=args.people,
         months=parse_month_range(args.months),
         operators=args.operators,
+        noise=LEVELS[args.noise],
         progress=lambda line: print(line, file=sys.stderr, flush=True),
     )
     print(summary)
+    return 0
+
+
+def _link(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from pbr_pipeline.linkage import LinkageModel, Thresholds, decide, explain, score, train_model, write_charts
+    from pbr_pipeline.linkage.files import read_people
+
+    try:
+        left, right = read_people(Path(args.left)), read_people(Path(args.right))
+        chosen = {k: v for k, v in (("accept", args.accept), ("review", args.review),
+                                     ("ambiguity_margin", args.ambiguity_margin)) if v is not None}
+        thresholds = Thresholds(**chosen)
+    except (OSError, ValueError) as error:
+        print(f"pbr link: {error}", file=sys.stderr)
+        return 2
+    model = LinkageModel.load(Path(args.model)) if args.model else train_model(left, right, seed=args.seed)
+    print(f"model: {model.note}")
+    if args.save_model:
+        print(f"model saved to {model.save(Path(args.save_model))}")
+    pairs = score(left, right, model)
+    decisions = decide(pairs, thresholds)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    accepted = decisions.filter(pl.col("decision") == "ACCEPT").select("left_id", "right_id", "match_probability", "match_weight")
+    accepted.write_parquet(out)
+    counts = {d: decisions.filter(pl.col("decision") == d).height for d in ("ACCEPT", "REVIEW", "NONE")}
+    print(f"{left.height:,} left rows, {right.height:,} right rows, {pairs.height:,} candidate pairs: "
+          f"ACCEPT {counts['ACCEPT']:,}, REVIEW {counts['REVIEW']:,}, NONE {counts['NONE']:,}, "
+          f"no candidate {left.height - decisions.height:,}")
+    print(f"accepted links: {out}")
+    if args.explain:
+        best = decisions.select("left_id", "right_id", "decision", "ambiguous")
+        explained = best.join(explain(pairs, left, right), on=["left_id", "right_id"], how="left")
+        explained = explained.filter(pl.col("decision") != "NONE")
+        explanation = out.with_name(out.stem + ".explain.parquet")
+        explained.write_parquet(explanation)
+        charts = write_charts(model, pairs.join(best.filter(pl.col("decision") == "REVIEW"), on=["left_id", "right_id"], how="semi"),
+                              out.with_name(out.stem + ".charts"))
+        print(f"explanation (accepted and review links, field by field): {explanation}")
+        print(f"charts: {', '.join(str(path) for path in charts)}")
     return 0
 
 
@@ -96,7 +139,24 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--people", type=int, default=400, help="size of the synthetic population")
     gen.add_argument("--months", type=_month_range_argument, default="2025-01..2025-08", help="YYYY-MM..YYYY-MM")
     gen.add_argument("--operators", type=int, default=3, help="number of operators")
+    gen.add_argument("--noise", default="realistic", choices=["none", "low", "realistic", "high"],
+                     help="how often records of one person disagree: typos, types, names, birth dates (default: realistic)")
     gen.set_defaults(handler=_generate)
+
+    link = commands.add_parser("link", help="link two person files probabilistically (Splink) and write the accepted links")
+    link.add_argument("left", help="CSV or Parquet with the published person columns (and an optional id column)")
+    link.add_argument("right", help="the file to find each left row in (a registry)")
+    link.add_argument("--out", required=True, help="Parquet of accepted links: left_id, right_id, match_probability, match_weight")
+    link.add_argument("--explain", action="store_true",
+                      help="also write OUT.explain.parquet (accepted and review links side by side) and OUT.charts/ (offline HTML)")
+    link.add_argument("--model", help="a saved model JSON to use instead of training on these files")
+    link.add_argument("--save-model", help="where to save the model JSON used")
+    link.add_argument("--seed", type=int, default=1, help="random seed for training (default 1)")
+    link.add_argument("--accept", type=float, help="accept at match probability >= this (default: Thresholds.accept, 0.999)")
+    link.add_argument("--review", type=float, help="review from this probability up (default: Thresholds.review, 0.80)")
+    link.add_argument("--ambiguity-margin", type=float,
+                      help="bits of match weight under which a runner-up makes a link ambiguous (default: 2.0)")
+    link.set_defaults(handler=_link)
     return parser
 
 

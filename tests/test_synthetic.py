@@ -20,7 +20,8 @@ import polars as pl
 import pytest
 
 from pbr_pipeline.months import add_months, parse_month_range
-from pbr_pipeline.synthetic import generate
+from pbr_pipeline.synthetic import HIGH, LEVELS, NONE, REALISTIC, Noise, generate
+from pbr_pipeline.synthetic.noise import KINDS
 from pbr_pipeline.synthetic.scenarios import SCENARIOS as LABELS
 from schemas.codes import DEPENDENT_CONTRIBUTOR_TYPES, nit_check_digit
 
@@ -97,6 +98,97 @@ def read_pila(path: Path) -> pl.DataFrame:
     return frame.with_columns(pl.col("salario_basico", "ibc").str.replace_all(".", "", literal=True))
 
 
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def is_typo(written: str, held: str) -> bool:
+    """One digit changed, or two neighbours transposed."""
+    if len(written) != len(held) or written == held:
+        return False
+    diffs = [i for i, (a, b) in enumerate(zip(written, held)) if a != b]
+    return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                               and written[diffs[0]] == held[diffs[1]] and written[diffs[1]] == held[diffs[0]])
+
+
+def document_noise(kind: str, number: str, documents: str) -> set[str]:
+    """The noise a written document shows against the documents a person holds
+    (`PE:123|PT:456`, the held one first)."""
+    held = [tuple(document.split(":")) for document in documents.split("|")]
+    renewed = held[0][0] == "PE" and len(held) > 1
+    written = number_key(kind, number)
+    found = set()
+    for held_type, held_number in held:
+        if written[1] == held_number:
+            found |= set() if written == number_key(held_type, held_number) else {"wrong_type"}
+        elif is_typo(written[1], held_number):
+            found.add("typo")
+        else:
+            continue
+        if renewed and held_type == "PT":
+            found.add("pep_to_pt")
+        return found
+    raise AssertionError(f"{kind}:{number} is none of {documents} nor a typo of one")
+
+
+def name_noise(written: tuple[str, ...], true: tuple[str, ...]) -> set[str]:
+    """The noise written names (given, given, surname, surname; "" for none) show against the
+    person's (upper case, accented)."""
+    w = tuple(name.upper() for name in written)
+    stripped = all(name == strip_accents(name) for name in w)
+
+    def same(name: str, truth: str) -> bool:
+        return name == (strip_accents(truth) if stripped else truth)
+
+    found, present = set(), [true[0]]
+    assert same(w[0], true[0]), (written, true)
+    if w[1] == "" and true[1]:
+        found.add("missing_second_given")
+    else:
+        assert same(w[1], true[1]), (written, true)
+        present.append(true[1])
+    s1, s2 = true[2], true[3]
+    if same(w[2], s1) and same(w[3], s2):
+        present += [s1, s2]
+    elif s2 and same(w[2], s2) and not same(w[2], s1) and same(w[3], s1):
+        found.add("swapped_surnames")
+        present += [s1, s2]
+    elif s2 and same(w[2], s1) and w[3] == "":
+        found.add("missing_second_surname")
+        present.append(s1)
+    elif s2 and same(w[2], s2) and not same(w[2], s1) and w[3] == "":
+        found |= {"swapped_surnames", "missing_second_surname"}
+        present.append(s2)
+    else:
+        raise AssertionError(f"surnames {written} are not those of {true}")
+    if stripped and any(name != strip_accents(name) for name in present):
+        found.add("accents_dropped")
+    return found
+
+
+def birth_noise(written: str, true: str) -> set[str]:
+    import datetime as dt
+
+    w, t = dt.date.fromisoformat(day_iso(written)), dt.date.fromisoformat(true)
+    if w == t:
+        return set()
+    if t.day <= 12 and w == t.replace(month=t.day, day=t.month):
+        return {"birth_day_month_swapped"}
+    if abs((w - t).days) == 1:
+        return {"birth_day_off"}
+    if (w.month, w.day) == (t.month, t.day) and abs(w.year - t.year) == 1:
+        return {"birth_year_off"}
+    raise AssertionError(f"birth date {written} is no known shift of {true}")
+
+
+def letter_case(name: str) -> str:
+    return "upper" if name == name.upper() else "lower" if name == name.lower() else "title"
+
+
+def recorded(noise: str) -> set[str]:
+    return set(noise.split("|")) - {""}
+
+
 def day_iso(text: str) -> str:
     """DD/MM/YYYY or YYYY-MM-DD as YYYY-MM-DD."""
     if re.fullmatch(r"\d{2}/\d{2}/\d{4}", text):
@@ -143,6 +235,11 @@ def pila(out, truth) -> pl.DataFrame:
         frames.append(frame.with_columns(pl.lit(month).alias("received"), pl.lit(path).alias("path"),
                                          pl.int_range(first, first + pl.len()).alias("row")))
     return pl.concat(frames)
+
+
+@pytest.fixture(scope="module")
+def records(out) -> pl.DataFrame:
+    return pl.read_parquet(out / "ground_truth" / "records.parquet")
 
 
 # Determinism -----------------------------------------------------------------------------
@@ -326,7 +423,7 @@ def test_claims_ground_truth_points_at_real_rows(truth, operator_files):
             continue
         held = {number_key(*doc.split(":")) for doc in people[claim["person_id"]].split("|")}
         written = number_key(record["tipo_documento"], record["numero_documento"])
-        if claim["scenario"] == "DOC_TYPO":
+        if claim["scenario"] in {"DOC_TYPO", "DOC_WRONG_TYPE"}:
             assert written not in held
         else:
             assert written in held, claim
@@ -395,6 +492,7 @@ def test_verdicts_agree_with_scenarios(truth):
         "NOT_ENROLLED": {"REJECTED/NOT_ENROLLED"}, "DOC_TYPO": {"REJECTED/NOT_ENROLLED"},
         "RESULT_BEFORE_ENROLMENT": {"REJECTED/NOT_ENROLLED"}, "OTHER_OPERATOR": {"REJECTED/OTHER_OPERATOR"},
         "NOT_ADDITIONAL": {"REJECTED/NOT_ADDITIONAL"}, "INVALID_ROW": {"/"},
+        "DOC_WRONG_TYPE": {"REJECTED/NOT_ENROLLED"}, "DOC_RENEWED": {"REJECTED/NOT_ENROLLED"},
         "REGISTRY_CORRECTION": {"REJECTED/NO_FORMAL_JOB", "REJECTED/NOT_RETAINED", "REJECTED/NOT_ADDITIONAL"},
     }
     for claim in truth["claims"].iter_rows(named=True):
@@ -465,13 +563,26 @@ def test_placement_verdicts_follow_from_the_files(out, truth, operator_files, pi
         assert bool(found) == (status == "VERIFIED"), (path, row, status, start, end)
 
 
-def test_unclaimed_outcomes_were_never_claimed_by_their_owner(truth):
-    owners = dict(truth["people"].select("person_id", "owner").iter_rows())
+def test_unclaimed_outcomes_were_never_claimed_by_their_owner(truth, operator_files):
+    """Owners by document, as deterministic matching reads the rosters: a roster row with a
+    mistyped number or a wrong type enrols another (nobody's) document."""
+    documents = {pid: number_key(*documents.split("|")[0].split(":"))
+                 for pid, documents in truth["people"].select("person_id", "documentos").iter_rows()}
+    owner: dict[tuple[str, str], tuple[str, str]] = {}
+    for path, (_, records) in operator_files.items():
+        if "/inscripciones/" in path:
+            for record in records.values():
+                if record.get("fecha_inscripcion"):
+                    key = number_key(record["tipo_documento"], record["numero_documento"])
+                    listing = (day_iso(record["fecha_inscripcion"]), record["operador"])
+                    owner[key] = min(owner.get(key, listing), listing)
+    own_document = {"DOC_TYPO", "DOC_WRONG_TYPE", "DOC_RENEWED", "INVALID_ROW"}
     claimed = {(p, op, r) for p, op, r, scenario in truth["claims"].select(
-        "person_id", "operador", "resultado", "scenario").iter_rows() if scenario not in {"DOC_TYPO", "INVALID_ROW"}}
-    unclaimed = truth["outcomes_unclaimed"].select("person_id", "operador", "resultado")
-    for person_id, operador, resultado in unclaimed.iter_rows():
-        assert owners[person_id] == operador
+        "person_id", "operador", "resultado", "scenario").iter_rows() if scenario not in own_document}
+    unclaimed = truth["outcomes_unclaimed"].select("person_id", "operador", "resultado", "enrolment_month")
+    for person_id, operador, resultado, enrolment_month in unclaimed.iter_rows():
+        assert owner[documents[person_id]][1] == operador
+        assert owner[documents[person_id]][0][:7] == enrolment_month
         assert (person_id, operador, resultado) not in claimed
 
 
@@ -482,3 +593,130 @@ def test_progress_lines_hold_no_personal_data(sample, truth):
     assert not re.search(r"\d{5,}", text)  # counts are written 412,331
     names = set(truth["people"]["primer_apellido"]) - {""}
     assert not any(name in text for name in names)
+
+
+# Noise and the truth of who is who --------------------------------------------------------
+
+def test_noise_levels():
+    assert set(LEVELS) == {"none", "low", "realistic", "high"} and LEVELS["none"] == NONE == Noise()
+    # The defects the generator always made keep their rates at the default level.
+    assert (REALISTIC.claim_typo, REALISTIC.roster_accents_dropped, REALISTIC.registry_accents_dropped) == (
+        0.02, 0.15, 0.35)
+    for field in ("claim_typo", "roster_typo", "claim_wrong_type", "roster_wrong_type", "pep_to_pt",
+                  "roster_birth_date_shifted", "registry_missing_second_surname"):
+        assert 0 == getattr(NONE, field) < getattr(LEVELS["low"], field) < getattr(REALISTIC, field) < getattr(
+            HIGH, field), field
+    with pytest.raises(ValueError, match="rate"):
+        Noise(roster_typo=1.5)
+
+
+def test_records_cover_every_enrolment_and_claim_row(records, operator_files, truth):
+    for kind in ("inscripciones", "reportes"):
+        mine = records.filter(pl.col("source") == kind)
+        rows = {(path, number) for path, (_, rows_) in operator_files.items() if f"/{kind}/" in path
+                for number in rows_}
+        assert set(mine.select("source_file", "source_row").iter_rows()) == rows and mine.height == len(rows)
+        for path, row, kind_, number, month in mine.select(
+                "source_file", "source_row", "tipo_documento", "numero_documento", "received_month").iter_rows():
+            record = operator_files[path][1][row]
+            assert (record["tipo_documento"], record["numero_documento"]) == (kind_, number)
+            assert path.startswith(f"inbox/{month}/")
+    claims = truth["claims"].select("source_file", pl.col("source_row").cast(pl.Int64), "person_id")
+    joined = records.filter(pl.col("source") == "reportes").join(claims, on=["source_file", "source_row"],
+                                                                 suffix="_truth")
+    assert joined.height == claims.height
+    assert (joined["person_id"].fill_null("") == joined["person_id_truth"]).all()
+    assert records.filter(pl.col("source") == "inscripciones")["person_id"].null_count() == 0
+    invalid = {(path, int(row)) for path, row in truth["invalid_rows"].select("source_file", "source_row").iter_rows()
+               if row}
+    assert set(records.filter("quarantined").select("source_file", "source_row").iter_rows()) == invalid
+
+
+def test_records_hold_every_pila_identity_once_at_its_first_row(records, pila, truth):
+    names = ["primer_nombre", "segundo_nombre", "primer_apellido", "segundo_apellido"]
+    identity = ["tipo_documento", "numero_documento", *names]
+    first = (pila.sort("received", "row").group_by(identity, maintain_order=True).first()
+             .select(*identity, pl.col("path").alias("source_file"), pl.col("row").cast(pl.Int64).alias("source_row")))
+    mine = records.filter(pl.col("source") == "pila")
+    assert mine.height == first.height == mine.select(identity).unique().height
+    assert sorted(mine.select(first.columns).rows(), key=str) == sorted(first.rows(), key=str)
+    documents = dict(truth["people"].select("person_id", "documentos").iter_rows())
+    for person_id, kind, number, quarantined in mine.select(
+            "person_id", "tipo_documento", "numero_documento", "quarantined").iter_rows():
+        assert f"{kind}:{number}" in documents[person_id].split("|") or (quarantined and kind == "CC")
+    assert mine.filter("quarantined").height == 3
+
+
+def test_every_noise_kind_appears_and_is_recorded(records):
+    seen = defaultdict(set)
+    for source, noise in records.select("source", "noise").iter_rows():
+        for kind in recorded(noise):
+            seen[kind].add(source)
+    assert set(seen) == set(KINDS)
+    for kind in ("typo", "wrong_type"):
+        assert {"inscripciones", "reportes"} <= seen[kind], kind
+    assert "pila" in seen["pep_to_pt"]
+    for kind in ("swapped_surnames", "missing_second_given", "missing_second_surname", "accents_dropped"):
+        assert seen[kind] == {"inscripciones", "pila"}, kind
+    for kind in ("case_changed", "birth_day_month_swapped", "birth_day_off", "birth_year_off"):
+        assert seen[kind] == {"inscripciones"}, kind
+    assert records.filter(pl.col("quarantined"))["noise"].to_list() == [""] * records["quarantined"].sum()
+
+
+def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFrame, truth) -> None:
+    """Every record's noise is exactly what its row shows against the person's truth."""
+    people = {row["person_id"]: row for row in truth["people"].iter_rows(named=True)}
+    names = ("primer_nombre", "segundo_nombre", "primer_apellido", "segundo_apellido")
+    cases = defaultdict(lambda: defaultdict(set))
+    rows = pila.select("path", "row", "tipo_documento", "numero_documento", *names)
+    pila_rows = {(path, row): values for path, row, *values in rows.iter_rows()}
+    for record in records.filter(~pl.col("quarantined")).iter_rows(named=True):
+        person = people.get(record["person_id"])
+        if person is None:  # a fabricated document
+            assert record["source"] == "reportes" and record["noise"] == ""
+            continue
+        true_names = tuple(person[name] for name in names)
+        if record["source"] == "pila":
+            kind, number, *written = pila_rows[(record["source_file"], record["source_row"])]
+            shown = name_noise(tuple(name or "" for name in written), true_names)
+        else:
+            row = operator_files[record["source_file"]][1][record["source_row"]]
+            kind, number = row["tipo_documento"], row["numero_documento"]
+            shown = set()
+            if record["source"] == "inscripciones":
+                shown = name_noise(tuple(row.get(name, "") for name in names), true_names)
+                shown |= birth_noise(row["fecha_nacimiento"], person["fecha_nacimiento"])
+                changed = "case_changed" in recorded(record["noise"])
+                cases[record["source_file"]][changed].add(letter_case(row["primer_nombre"]))
+        shown |= document_noise(kind, number, person["documentos"])
+        assert shown == recorded(record["noise"]) - {"case_changed"}, (record, shown)
+    # Rows in the file's letter case share it; a row whose case was changed shows another one.
+    for path, by_flag in cases.items():
+        assert len(by_flag[False]) <= 1, path
+        assert not by_flag[False] & by_flag[True], path
+
+
+def test_recorded_noise_is_what_the_files_show(records, operator_files, pila, truth):
+    check_recorded_noise(records, operator_files, pila, truth)
+    scenarios = set(truth["claims"]["scenario"])
+    assert "DOC_TYPO" in scenarios and "DOC_WRONG_TYPE" in scenarios
+
+
+def test_no_noise_writes_every_record_as_held(tmp_path):
+    generate(tmp_path, seed=SEED, noise=NONE, **SAMPLE)
+    truth = {name: pl.read_csv(tmp_path / "ground_truth" / f"{name}.csv", infer_schema=False).fill_null("")
+             for name in ("people", "claims", "files")}
+    records = pl.read_parquet(tmp_path / "ground_truth" / "records.parquet")
+    assert records.height > 0 and (records["noise"] == "").all()
+    noisy = {"DOC_TYPO", "DOC_WRONG_TYPE", "DOC_RENEWED", "ROSTER_DOC_NOISE", "REGISTRY_DOC_RENEWED"}
+    assert not noisy & set(truth["claims"]["scenario"])
+    peps = truth["people"].filter(pl.col("tipo_documento") == "PE")
+    assert peps.height and not peps["documentos"].str.contains("|", literal=True).any()
+    files = truth["files"].filter(pl.col("kind").is_in(["inscripciones", "reportes"]) & (pl.col("broken") == "false"))
+    operator_files_ = {path: read_operator_file(tmp_path / path) for path in files["path"]}
+    frames = []
+    for path, fmt in truth["files"].filter(pl.col("kind") == "pila").select("path", "format").iter_rows():
+        first = 2 if fmt == "csv" else 1
+        frames.append(read_pila(tmp_path / path).with_columns(pl.lit(path).alias("path"),
+                                                              pl.int_range(first, first + pl.len()).alias("row")))
+    check_recorded_noise(records, operator_files_, pl.concat(frames), truth)

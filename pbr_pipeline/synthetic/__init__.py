@@ -10,8 +10,11 @@ verdict rules run by run, and writes:
     <out>/inbox/<YYYY-MM>/registros/pila/  the month's PILA extract (CSV or Parquet)
     <out>/reference/                       smmlv.csv, lineas_pobreza.csv
     <out>/ground_truth/                    people, claims, outcomes_unclaimed, invalid_rows, files
+                                           (CSV) and records.parquet (who is who, with the noise)
 
-Same arguments, same bytes; the registry is streamed to disk one period at a time.
+How much records of one person disagree is a `Noise` level (noise.py); the verdicts in the
+ground truth are those of deterministic matching, which reads identity from the document as
+written. Same arguments, same bytes; the registry is streamed to disk one period at a time.
 """
 
 from __future__ import annotations
@@ -23,21 +26,23 @@ from typing import Callable
 import numpy as np
 import polars as pl
 
-from .claims import Claims, build_claims
+from .claims import Claims, build_claims, with_wrong_types
 from .inbox import claims_frame, number_rows, with_invalid_rows, write_broken_file, write_operator_files
 from .invalid import BrokenFile, InvalidRow, build_broken_file, build_invalid_rows
 from .layout import CLAIMS, PILA, ROSTERS, Layout, plan_layout
+from .noise import HIGH, LEVELS, LOW, NONE, REALISTIC, Noise
 from .operators import operator_codes
-from .pila import RegistryNames, write_extract
+from .pila import Identities, RegistryNames, write_extract
+from .records import operator_records, pila_records, write_records
 from .reference import write_reference
 from .rosters import Roster, build_roster, written_roster
 from .timeline import Timeline
 from .corrections import take_back_a_verified_month
 from .truth import claim_truth, invalid_truth, people_truth, unclaimed_outcomes, write_ground_truth
-from .verdicts import Judge, decide, person_keys, roster_listings
+from .verdicts import Judge, decide, identity_key, key_periods, linked_rosters, person_keys, roster_listings
 from .world import World, simulate, stream
 
-__all__ = ["GenerationSummary", "generate"]
+__all__ = ["GenerationSummary", "generate", "Noise", "NONE", "LOW", "REALISTIC", "HIGH", "LEVELS"]
 
 MIN_PEOPLE = 100
 """Below this the scenario mix (every defect at least once) cannot be guaranteed."""
@@ -55,13 +60,16 @@ class GenerationSummary:
     pila_rows: int
     files_written: int
     """Inbox files written."""
+    records: int
+    """Rows of ground_truth/records.parquet."""
 
 
 def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operators: int,
-             progress: Callable[[str], None] | None = None) -> GenerationSummary:
+             noise: Noise = REALISTIC, progress: Callable[[str], None] | None = None) -> GenerationSummary:
     """Generate the EMPLEO data set for `months` (consecutive `YYYY-MM`, oldest first) into
-    `out_dir`, which must not hold generated data already. `progress` receives short lines
-    without personal data."""
+    `out_dir`, which must not hold generated data already, with the noise of `noise` (one of
+    NONE, LOW, REALISTIC, HIGH or any `Noise`). `progress` receives short lines without
+    personal data."""
     say = progress or (lambda line: None)
     out_dir = Path(out_dir)
     if seed < 0:
@@ -73,11 +81,12 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
             raise ValueError(f"{out_dir / folder} already holds files; generate into an empty folder")
     timeline = Timeline.of(list(months))
 
-    world = simulate(seed, people, timeline, operator_codes(operators), say)
+    world = simulate(seed, people, timeline, operator_codes(operators), say, noise)
     layout = plan_layout(stream(seed, "layout"), world.codes, timeline)
-    sent = _submissions(seed, world, layout)
+    sent = _submissions(seed, world, layout, noise)
 
-    judge = Judge(timeline, world.knowledge, roster_listings(sent.roster, sent.rows[ROSTERS]), person_keys(world))
+    rosters = roster_listings(sent.roster, sent.rows[ROSTERS])
+    judge = Judge(timeline, world.knowledge, rosters, person_keys(world), key_periods(world))
     decisions = decide(judge, sent.claims, sent.rows[CLAIMS], timeline.last)
     judge, taken_back = take_back_a_verified_month(stream(seed, "withdrawal"), world, judge, sent.claims, decisions)
     knowledge = judge.knowledge
@@ -86,11 +95,14 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
 
     files = write_operator_files(out_dir, layout, sent.rows, world.codes, say)
     files.append(write_broken_file(out_dir, sent.broken, world.codes))
-    registry_names = RegistryNames.build(stream(seed, "registry_names"), world.population)
+    registry_names = RegistryNames.build(stream(seed, "registry_names"), world.population, noise,
+                                         stream(seed, "noise_registry"))
+    identities = Identities(world.population.size)
     extracts = [
         write_extract(out_dir, plan, timeline, spells=world.spells, population=world.population,
                       registry_names=registry_names, employers=world.employers, knowledge=knowledge,
-                      invalid=[row for row in sent.invalid if row.kind == PILA and row.month == month], progress=say)
+                      invalid=[row for row in sent.invalid if row.kind == PILA and row.month == month],
+                      identities=identities, progress=say)
         for month, plan in sorted(layout.pila_files.items())
     ]
     files.extend(extract.record for extract in extracts)
@@ -98,18 +110,31 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
 
     pila_rows = {row_id: (extract.record.path, number) for extract in extracts
                  for row_id, number in extract.invalid_rows.items()}
+    # People whose verdicts noise elsewhere may change: a roster row under another document,
+    # or registry rows split between a PEP and the PT that replaced it.
+    written = sent.rows[ROSTERS].filter(pl.col("roster").is_not_null())
+    off = written["noise"].str.contains(r"(^|\|)(typo|wrong_type)(\||$)").to_numpy()
+    noisy = set(sent.roster.person[written["roster"].to_numpy()[off]].tolist())
+    noisy |= set(np.flatnonzero(world.population.new_number != "").tolist())
     write_ground_truth(
         out_dir,
         people=people_truth(world, sent.roster),
-        claims=claim_truth(world, knowledge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid),
-        unclaimed=unclaimed_outcomes(world, knowledge, sent.claims, decisions),
+        claims=claim_truth(world, judge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid,
+                           linked_rosters(sent.roster, sent.rows[ROSTERS]), noisy),
+        unclaimed=unclaimed_outcomes(world, judge, sent.claims, decisions),
         invalid=invalid_truth(sent.invalid, sent.rows, pila_rows, sent.broken),
         files=files,
     )
+    records = [
+        operator_records(ROSTERS, sent.rows[ROSTERS], sent.roster.person, world.population, world.extras, sent.invalid),
+        operator_records(CLAIMS, sent.rows[CLAIMS], sent.claims.person, world.population, world.extras, sent.invalid),
+        pila_records(identities.frame(world.population, registry_names), sent.invalid, pila_rows, world.extras),
+    ]
+    write_records(out_dir, records)
     summary = GenerationSummary(
         people=people, enrolled=len(world.enrolments.person), roster_rows=sent.rows[ROSTERS].height,
         claims=sent.rows[CLAIMS].height, pila_rows=sum(extract.record.data_rows for extract in extracts),
-        files_written=len(files),
+        files_written=len(files), records=sum(part.height for part in records),
     )
     say(f"done: {summary.files_written} inbox files, {summary.claims:,} claims, {summary.pila_rows:,} pila rows")
     return summary
@@ -127,17 +152,18 @@ class _Submissions:
     """Roster and claim rows as written, with file path and row number (invalid rows included)."""
 
 
-def _submissions(seed: int, world: World, layout: Layout) -> _Submissions:
+def _submissions(seed: int, world: World, layout: Layout, noise: Noise) -> _Submissions:
     timeline, codes = world.timeline, world.codes
     # People with a late or corrected row get no early retention claim: an early claim must be
     # pending when received, and a registry change could decide it before its window ends.
     avoid_early = np.zeros(world.population.size, dtype=bool)
     avoid_early[[row.person for row in world.knowledge.special]] = True
+    taken = world.taken_numbers
     claims = build_claims(
         stream(seed, "claims"), population=world.population, enrolments=world.enrolments,
         placements=world.placements, seconds=world.seconds, second_claims=world.second_claims, spells=world.spells,
         employers=world.employers, world=world.knowledge.world, timeline=timeline, avoid_early=avoid_early,
-        taken_numbers=world.taken_numbers,
+        taken_numbers=taken, noise=noise,
     )
     rng = stream(seed, "invalid")
     pila_csv = [month for month, plan in sorted(layout.pila_files.items()) if plan.fmt == "csv"]
@@ -147,8 +173,14 @@ def _submissions(seed: int, world: World, layout: Layout) -> _Submissions:
     broken = build_broken_file(rng, codes, timeline, world.taken_numbers | set(claims.doc_number.tolist()))
 
     roster = build_roster(world.enrolments, world.exits, world.seconds)
-    written = written_roster(stream(seed, "rosters"), roster, world.population, layout, codes)
+    written = written_roster(stream(seed, "rosters"), roster, world.population, layout, codes, noise=noise,
+                             noise_rng=stream(seed, "noise_rosters"), taken=taken)
     written = written.with_columns(pl.int_range(pl.len()).alias("roster"), pl.lit(None, pl.Int64).alias("invalid"))
+    # A claim's wrong type never lands on a document some roster gives by mistake.
+    listed = {identity_key(kind, number) for kind, number in written.select("tipo_documento", "numero_documento")
+              .iter_rows()}
+    claims = with_wrong_types(stream(seed, "noise_claims"), claims, noise.claim_wrong_type,
+                              lambda kind, number: identity_key(kind, number) in listed)
     rows = {
         ROSTERS: number_rows(with_invalid_rows(written, invalid, ROSTERS, layout, rng), layout, ROSTERS),
         CLAIMS: number_rows(with_invalid_rows(claims_frame(claims, codes, layout), invalid, CLAIMS, layout, rng),

@@ -7,7 +7,8 @@ mistakes. Whether the registry supports a claim is decided later, from the regis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from schemas.codes import OUTCOMES_BY_PROGRAMME
 
 from .employment import DEPENDENT, WORK, Employers, Placements, Spells
 from .operators import Enrolments, ExtraEnrolments
+from .noise import Noise, how_many, mistype, pick, wrong_type
 from .population import CC, DOC_TYPES, PT, Population
 from .timeline import Timeline, first_day, last_day, month_of_day
 
@@ -32,9 +34,9 @@ NORMAL, EARLY, OTHER_OPERATOR, NOT_ENROLLED, FABRICATED, COPY = range(6)
 passed, claimed a person another operator enrolled first, claimed a person it never enrolled,
 claimed a document nobody holds, sent a claim again."""
 
-PLAIN, TYPO, ALIAS, DOTS = range(4)
+PLAIN, TYPO, ALIAS, DOTS, WRONG_TYPE = range(5)
 """How the document was written: as held, with a digit changed or transposed, with a type
-alias (`C.C.`, `PPT`), with dots in the number."""
+alias (`C.C.`, `PPT`), with dots in the number, with another type than the one held."""
 
 TYPE_ALIASES: dict[str, tuple[str, ...]] = {
     "CC": ("C.C.", "c.c", "C.C", "cc"), "TI": ("T.I.",), "CE": ("C.E.",), "PT": ("PPT",), "PE": ("PEP",),
@@ -62,6 +64,8 @@ class Claims:
     """Document type as written."""
     doc_number: np.ndarray
     """Document number as written."""
+    renewed: np.ndarray
+    """The document is the PT that replaced the person's PEP."""
     order: np.ndarray
     """Sort key of the row inside its file."""
 
@@ -153,7 +157,7 @@ class _Context:
 def build_claims(rng: np.random.Generator, *, population: Population, enrolments: Enrolments,
                  placements: Placements, seconds: ExtraEnrolments, second_claims: np.ndarray, spells: Spells,
                  employers: Employers, world: np.ndarray, timeline: Timeline, avoid_early: np.ndarray,
-                 taken_numbers: set[str]) -> Claims:
+                 taken_numbers: set[str], noise: Noise) -> Claims:
     """Every claim row the operators send, in no particular order yet. `avoid_early` marks
     people an early retention claim should not be about."""
     masks = world[enrolments.person]
@@ -167,7 +171,7 @@ def build_claims(rng: np.random.Generator, *, population: Population, enrolments
     _placements(context, batch)
     _retention(context, batch, avoid_early[enrolments.person])
     _claims_on_others(context, batch, seconds, second_claims)
-    return _write_documents(rng, batch.arrays(), population, taken_numbers, timeline.last)
+    return _write_documents(rng, batch.arrays(), population, taken_numbers, timeline.last, noise)
 
 
 def _placements(c: _Context, batch: _Batch) -> None:
@@ -283,21 +287,23 @@ def _clip_month(month: np.ndarray, lag: np.ndarray, timeline: Timeline) -> np.nd
 
 
 def _write_documents(rng: np.random.Generator, columns: dict[str, np.ndarray], population: Population,
-                     taken: set[str], last: int) -> Claims:
-    """Documents as operators write them, defects included, and the repeated claims."""
+                     taken: set[str], last: int, noise: Noise) -> Claims:
+    """Documents as operators write them (the one the person shows on the outcome date),
+    defects included, and the repeated claims. Mistyped numbers join `taken`."""
     size = len(columns["person"])
     person = columns["person"]
     known = person >= 0
-    type_index = np.where(known, population.doc_type_at(np.maximum(person, 0), columns["fecha"]), CC)
+    shown_type, shown_number = population.document_at(np.maximum(person, 0), columns["fecha"])
+    type_index = np.where(known, shown_type, CC)
     doc_type = np.array(DOC_TYPES)[type_index].astype(object)
-    doc_number = np.where(known, population.doc_number[np.maximum(person, 0)], "").astype(object)
-    taken = set(taken)
+    doc_number = np.where(known, shown_number, "").astype(object)
+    renewed = known & (columns["fecha"] >= population.renewal[np.maximum(person, 0)])
     for index in np.flatnonzero(~known).tolist():
         doc_number[index] = fresh_number(rng, taken)
 
     cosmetic = np.full(size, PLAIN)
     normal = np.flatnonzero(columns["intent"] == NORMAL)
-    typos = rng.permutation(normal)[: max(1, round(0.02 * len(normal)))]
+    typos = rng.permutation(normal)[: how_many(noise.claim_typo, len(normal))]
     # Aliases and dots go on supported claims: a true claim written oddly is still true.
     order = rng.permutation(np.setdiff1d(normal[columns["supported"][normal]], typos))
     aliases = order[: max(1, round(0.05 * len(normal)))]
@@ -309,7 +315,7 @@ def _write_documents(rng: np.random.Generator, columns: dict[str, np.ndarray], p
         if len(pt_claims):
             aliases = np.append(aliases, pt_claims[0])
     for index in typos.tolist():
-        doc_number[index] = _typo(rng, doc_number[index], taken)
+        doc_number[index] = mistype(rng, doc_number[index], taken)
     for index in aliases.tolist():
         choices = TYPE_ALIASES[doc_type[index]]
         doc_type[index] = choices[int(rng.integers(0, len(choices)))]
@@ -349,8 +355,29 @@ def _write_documents(rng: np.random.Generator, columns: dict[str, np.ndarray], p
         soporte=extend(columns["soporte"].astype(object), columns["soporte"][repeated].astype(object)),
         doc_type=extend(doc_type, doc_type[repeated]),
         doc_number=extend(doc_number, doc_number[repeated]),
+        renewed=extend(renewed, renewed[repeated]),
         order=extend(order_key, copy_order),
     )
+
+
+def with_wrong_types(rng: np.random.Generator, claims: Claims, rate: float,
+                     listed: Callable[[str, str], bool]) -> Claims:
+    """Write another document type on a share of ordinary claims written plainly that nobody
+    sends again, never a (type, number) for which `listed` is true (a roster's wrongly typed
+    document), so such a claim stays nobody's document."""
+    repeated = np.zeros(claims.size, dtype=bool)
+    repeated[claims.copy_of[claims.copy_of >= 0]] = True
+    eligible = ((claims.intent == NORMAL) & (claims.cosmetic == PLAIN) & (claims.copy_of < 0) & ~repeated
+                & (claims.person >= 0))
+    chosen = np.flatnonzero(pick(rng, eligible, rate))
+    if not len(chosen):
+        return claims
+    doc_type, cosmetic = claims.doc_type.copy(), claims.cosmetic.copy()
+    for index in chosen.tolist():
+        written = wrong_type(rng, doc_type[index])
+        if not listed(written, claims.doc_number[index]):
+            doc_type[index], cosmetic[index] = written, WRONG_TYPE
+    return replace(claims, doc_type=doc_type, cosmetic=cosmetic)
 
 
 def with_dots(number: str) -> str:
@@ -360,21 +387,6 @@ def with_dots(number: str) -> str:
         groups.insert(0, number[-3:])
         number = number[:-3]
     return ".".join([number] + groups)
-
-
-def _typo(rng: np.random.Generator, number: str, taken: set[str]) -> str:
-    """One digit changed or two neighbours transposed, giving a number nobody holds."""
-    while True:
-        digits = list(number)
-        position = int(rng.integers(1, len(digits)))
-        if rng.random() < 0.5 and digits[position] != digits[position - 1]:
-            digits[position], digits[position - 1] = digits[position - 1], digits[position]
-        else:
-            digits[position] = str((int(digits[position]) + int(rng.integers(1, 10))) % 10)
-        typo = "".join(digits)
-        if typo not in taken:
-            taken.add(typo)
-            return typo
 
 
 def fresh_number(rng: np.random.Generator, taken: set[str]) -> str:

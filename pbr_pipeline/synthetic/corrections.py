@@ -41,7 +41,7 @@ def take_back_a_verified_month(rng: np.random.Generator, world: World, judge: Ju
             continue
         delivered = int(rng.integers(int(claims.month[index]) + 1, timeline.last + 1))
         row = withdrawal(spells, timeline, int(mine[0]), month, delivered)
-        candidate = Judge(timeline, judge.knowledge.with_row(row, world.masks), judge.rosters, judge.person_of_key)
+        candidate = judge.with_knowledge(judge.knowledge.with_row(row, world.masks))
         if judge_one(candidate, claims, decisions, position, timeline.last).status == REJECTED:
             # Only this person's verdicts can change.
             for other, key in enumerate(decisions.keys):

@@ -16,6 +16,8 @@ import polars as pl
 
 from pbr_pipeline.months import month_start
 
+from . import claims as claim_kinds
+from . import noise
 from .claims import OUTCOMES, PROGRAMME, Claims
 from .invalid import BrokenFile, InvalidRow
 from .layout import CLAIMS, ROSTERS, Layout
@@ -47,7 +49,8 @@ class FileRecord:
 
 
 def claims_frame(claims: Claims, codes: tuple[str, ...], layout: Layout) -> pl.DataFrame:
-    """Every valid claim row as written, with its file (`path`) and position key (`order`)."""
+    """Every valid claim row as written, with its file (`path`), position key (`order`) and the
+    labels of the noise in its document (`noise`)."""
     paths = [layout.operator_file(CLAIMS, op, month).path
              for op, month in zip(claims.op.tolist(), claims.month.tolist())]
     return pl.DataFrame({
@@ -62,6 +65,9 @@ def claims_frame(claims: Claims, codes: tuple[str, ...], layout: Layout) -> pl.D
         "resultado": np.array(OUTCOMES)[claims.outcome],
         "fecha_resultado": date_series(claims.fecha),
         "soporte": pl.Series(claims.soporte, dtype=pl.String),
+        "noise": noise.labels({noise.TYPO: claims.cosmetic == claim_kinds.TYPO,
+                               noise.WRONG_TYPE: claims.cosmetic == claim_kinds.WRONG_TYPE,
+                               noise.PEP_TO_PT: claims.renewed}, claims.size),
     })
 
 

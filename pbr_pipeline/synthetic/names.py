@@ -90,3 +90,32 @@ def spell(series: pl.Series, table_size: int, names: np.ndarray, variants: np.nd
     index = np.where(names >= 0, np.asarray(variants, dtype=np.int64) * table_size + names, 0)
     values = series.gather(index)
     return pl.select(pl.when(pl.Series(names >= 0)).then(values).otherwise(None)).to_series()
+
+
+ACCENTED_GIVEN = np.array([fold_accents(name) != name for name in GIVEN])
+ACCENTED_SURNAMES = np.array([fold_accents(name) != name for name in SURNAMES])
+"""Which names lose something when their accents are dropped (`Ñ` counts)."""
+
+
+def any_accented(given1: np.ndarray, given2: np.ndarray, surname1: np.ndarray, surname2: np.ndarray) -> np.ndarray:
+    """Per record, whether any of the names written (index, -1 for none) carries an accent."""
+    def accented(table: np.ndarray, index: np.ndarray) -> np.ndarray:
+        index = np.asarray(index, dtype=np.int64)
+        return (index >= 0) & table[np.maximum(index, 0)]
+
+    return (accented(ACCENTED_GIVEN, given1) | accented(ACCENTED_GIVEN, given2)
+            | accented(ACCENTED_SURNAMES, surname1) | accented(ACCENTED_SURNAMES, surname2))
+
+
+_FOLDED = [fold_accents(name) for name in SURNAMES]
+FOLDED_SURNAMES = np.array([_FOLDED.index(name) for name in _FOLDED])
+"""Per surname, the first surname with the same spelling once accents are dropped (NUÑEZ for NÚÑEZ)."""
+
+
+def visibly_swapped(swap: np.ndarray, surname1: np.ndarray, surname2: np.ndarray, strip: np.ndarray) -> np.ndarray:
+    """Swapped surnames that read differently once written (GARCÍA GARCÍA swapped does not;
+    NÚÑEZ NUÑEZ swapped does not once its accents are dropped)."""
+    surname1, surname2 = np.asarray(surname1, dtype=np.int64), np.asarray(surname2, dtype=np.int64)
+    same = np.where(strip, FOLDED_SURNAMES[np.maximum(surname1, 0)] == FOLDED_SURNAMES[np.maximum(surname2, 0)],
+                    surname1 == surname2)
+    return swap & (surname2 >= 0) & ~same

@@ -6,7 +6,7 @@ index, so ids are stable for a seed and say nothing about the person.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -23,6 +23,8 @@ CC, TI, CE, PT, PE = range(len(DOC_TYPES))
 GROUP_BIT: dict[str, int] = {group: 1 << i for i, group in enumerate(POPULATION_GROUPS)}
 
 ADULT_MONTHS = 18 * 12
+NEVER = np.iinfo(np.int64).max
+"""`renewal` of a person whose document never changes number."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ class Population:
     """Name indices into names.GIVEN / names.SURNAMES; -1 where the person has none."""
     groups: np.ndarray
     """Bit mask over POPULATION_GROUPS (GROUP_BIT)."""
+    renewal: np.ndarray
+    """Day number from which a PEP holder shows a PT with `new_number` instead (NEVER for
+    everyone else)."""
+    new_number: np.ndarray
+    """The PT number of a renewed PEP holder, "" for everyone else."""
 
     @property
     def size(self) -> int:
@@ -59,9 +66,38 @@ class Population:
         return pl.select(pl.lit("P") + number).to_series().alias("person_id")
 
     def doc_type_at(self, persons: np.ndarray, days: np.ndarray) -> np.ndarray:
-        """Document type a person shows on a day: a TI holder shows CC from the 18th birthday."""
+        """Document type a person shows on a day: a TI holder shows CC from the 18th birthday;
+        a renewed PEP holder shows PT from the renewal."""
         held = self.doc_type[persons]
-        return np.where((held == TI) & (days >= self.adult[persons]), CC, held)
+        shown = np.where((held == TI) & (days >= self.adult[persons]), CC, held)
+        return np.where(days >= self.renewal[persons], PT, shown)
+
+    def document_at(self, persons: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(type index, number) a person shows on a day."""
+        persons = np.asarray(persons, dtype=np.int64)
+        days = np.broadcast_to(np.asarray(days, dtype=np.int64), persons.shape)
+        renewed = days >= self.renewal[persons]
+        return self.doc_type_at(persons, days), np.where(renewed, self.new_number[persons], self.doc_number[persons])
+
+    def shown_variant(self, persons: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """0 where a person shows the document held at the start, 1 where the later one (the
+        CC of a TI holder, the PT of a renewed PEP holder)."""
+        persons = np.asarray(persons, dtype=np.int64)
+        return (self.doc_type_at(persons, days) != self.doc_type[persons]).astype(np.int64)
+
+    def documents(self, persons: np.ndarray | None = None) -> list[list[tuple[str, str]]]:
+        """Every (type, number) each person shows at some time, the held one first."""
+        index = np.arange(self.size) if persons is None else np.asarray(persons)
+        result = []
+        for person in index.tolist():
+            kind, number = DOC_TYPES[int(self.doc_type[person])], str(self.doc_number[person])
+            shown = [(kind, number)]
+            if kind == "TI":
+                shown.append(("CC", number))
+            if self.renewal[person] != NEVER:
+                shown.append(("PT", str(self.new_number[person])))
+            result.append(shown)
+        return result
 
     def groups_text(self, persons: np.ndarray | None = None) -> pl.Series:
         """`MIGRANTE|VICTIMA` style text, empty when the person belongs to no group."""
@@ -128,7 +164,35 @@ def build_population(rng: np.random.Generator, size: int, timeline: Timeline, *,
         id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type,
         doc_number=numbers.astype(str), given1=given1.astype(np.int32), given2=given2.astype(np.int32),
         surname1=surname1.astype(np.int32), surname2=surname2.astype(np.int32), groups=groups,
+        renewal=np.full(size, NEVER, dtype=np.int64), new_number=np.full(size, "", dtype=numbers.astype(str).dtype),
     )
+
+
+def renew_peps(rng: np.random.Generator, population: Population, rate: float, listed_until: np.ndarray,
+               window: tuple[int, int], taken: np.ndarray) -> Population:
+    """Replace the PEP of a share of PEP holders by a PT with a new number.
+
+    `listed_until` is, per person, the day of the latest `fecha_inscripcion` any roster gives
+    the person (-1 for people nobody enrols): an enrolled person's PEP is replaced 1-90 days
+    after it, so every roster keeps the PEP while the registry and later claims show the PT.
+    Others change on a day in `window` (first and last day numbers)."""
+    from .noise import pick
+
+    peps = population.doc_type == PE
+    enrolled = listed_until >= 0
+    chosen = pick(rng, peps & enrolled, rate) | pick(rng, peps & ~enrolled, rate)
+    index = np.flatnonzero(chosen)
+    if not len(index):
+        return population
+    day = np.where(enrolled[index], listed_until[index] + rng.integers(1, 91, len(index)),
+                   rng.integers(window[0], window[1] + 1, len(index)))
+    numbers = _unique_numbers(rng, np.full(len(index), PT, dtype=np.uint8), population.sex[index],
+                              np.zeros(len(index), dtype=np.int64), np.asarray(taken, dtype=np.int64))
+    renewal = population.renewal.copy()
+    renewal[index] = day
+    new_number = population.new_number.copy()
+    new_number[index] = numbers.astype(str)
+    return replace(population, renewal=renewal, new_number=new_number)
 
 
 def _draw_numbers(rng: np.random.Generator, doc_type: np.ndarray, sex: np.ndarray,

@@ -2,7 +2,9 @@
 
 Labels come from what the generator did (the operator's intent, the document defect) and from
 the registry's final truth (is the person additional, does the registry support the outcome),
-not from the verdicts; the tests then check that verdicts and labels agree.
+not from the verdicts; the tests then check that verdicts and labels agree. Where noise in
+other records (a roster row, the registry under a renewed document) makes matching by
+document decide otherwise than perfect linkage would, the label says so instead.
 """
 
 from __future__ import annotations
@@ -10,15 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .claims import (ADDITIONALITY_MONTHS, ALIAS, COLOCACION, DOTS, EARLY, FABRICATED, NOT_ENROLLED, OTHER_OPERATOR,
-                     PLACEMENT_WINDOW, RETENTION_MONTHS, TYPO)
+                     PLACEMENT_WINDOW, RETENTION_MONTHS, TYPO, WRONG_TYPE)
 from .timeline import Timeline, index_month, month_of
 from .verdicts import REJECTED, VERIFIED, Verdict
 
 SCENARIOS: tuple[str, ...] = (
     "TRUE_CLAIM", "UNSUPPORTED", "NOT_RETAINED", "EARLY_RETENTION", "DUPLICATE", "NOT_ENROLLED", "DOC_TYPO",
     "TYPE_ALIAS", "DOTS_IN_NUMBER", "OTHER_OPERATOR", "NOT_ADDITIONAL", "RESULT_BEFORE_ENROLMENT",
-    "REGISTRY_CORRECTION", "INVALID_ROW",
+    "REGISTRY_CORRECTION", "INVALID_ROW", "DOC_WRONG_TYPE", "DOC_RENEWED", "ROSTER_DOC_NOISE", "REGISTRY_DOC_RENEWED",
 )
+
+ROSTERS_LINKED, REGISTRY_LINKED = "rosters", "registry"
+"""What linkage would have to fix for a claim to get the verdict perfect linkage gives it:
+the person's roster rows (a mistyped or wrongly typed document), or the registry rows under
+the PT that replaced the PEP."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,8 @@ class ClaimFacts:
     intent: int
     cosmetic: int
     written_type: str
+    held_type: str
+    """Type of the document the person held at the start."""
     duplicate_of: str | None
     """`file row N` of the earlier claim it repeats, if any."""
     owner_code: str | None
@@ -40,6 +49,11 @@ class ClaimFacts:
     """Owner's `fecha_inscripcion` (world truth), None when nobody enrolled the person."""
     world: int
     """Final qualifying-month mask of the person."""
+    renewed: bool = False
+    """The claim gives the PT that replaced the person's PEP."""
+    linked_by: str | None = None
+    """ROSTERS_LINKED or REGISTRY_LINKED when linking the person's records would change the
+    verdict (only for claims that give the person's own document)."""
 
 
 def label(facts: ClaimFacts, received: Verdict, final: Verdict, timeline: Timeline,
@@ -52,6 +66,19 @@ def label(facts: ClaimFacts, received: Verdict, final: Verdict, timeline: Timeli
         return "NOT_ENROLLED", "nobody holds this document; no operator enrolled it"
     if facts.cosmetic == TYPO:
         return "DOC_TYPO", "document number mistyped (a digit changed or two swapped), so it matches no enrolment"
+    if facts.cosmetic == WRONG_TYPE:
+        return "DOC_WRONG_TYPE", (f"document type written {facts.written_type} for the person's {facts.held_type}, "
+                                  "so it matches no enrolment")
+    if facts.renewed:
+        return "DOC_RENEWED", ("the person's PEP was replaced by a PT with a new number after the enrolment; the claim "
+                               "gives the PT, the rosters the PEP, so it matches no enrolment")
+    if facts.linked_by == ROSTERS_LINKED:
+        return "ROSTER_DOC_NOISE", (f"a roster row of the person gives a mistyped number or a wrong type, so by "
+                                    f"document the enrolment history differs: {final.status} {final.reason}".strip())
+    if facts.linked_by == REGISTRY_LINKED:
+        return "REGISTRY_DOC_RENEWED", ("the registry gives the person's months after the PEP's renewal under the new "
+                                        f"PT, which matching by document does not see: {final.status} "
+                                        f"{final.reason}".strip())
     if facts.intent == NOT_ENROLLED:
         return "NOT_ENROLLED", "the operator never enrolled this person"
     if facts.intent == OTHER_OPERATOR:

@@ -13,41 +13,56 @@ from . import names
 from .claims import ADDITIONALITY_MONTHS, COLOCACION, OUTCOMES, PLACEMENT_WINDOW, RETENTION_MONTHS, Claims
 from .inbox import FileRecord
 from .invalid import BrokenFile, InvalidRow
-from .population import DOC_TYPES, TI
-from .registry import Knowledge
+from .population import DOC_TYPES
 from .rosters import Roster
-from .scenarios import ClaimFacts, label
-from .timeline import index_month
-from .verdicts import Decisions, person_keys
+from .scenarios import REGISTRY_LINKED, ROSTERS_LINKED, ClaimFacts, label
+from .timeline import index_month, month_of
+from .verdicts import Decisions, Judge, LinkedJudge, Listing, Verdict, judge_one
 from .world import World
 
 
-def claim_truth(world: World, knowledge: Knowledge, claims: Claims, decisions: Decisions,
-                numbered: pl.DataFrame, invalid: list[InvalidRow]) -> pl.DataFrame:
+def claim_truth(world: World, judge: Judge, claims: Claims, decisions: Decisions, numbered: pl.DataFrame,
+                invalid: list[InvalidRow], linked: dict[int, list[Listing]], noisy: set[int]) -> pl.DataFrame:
     """One row per claim row written to a `reportes` file (invalid rows included, with empty
-    verdicts: validation quarantines them before any verdict)."""
-    enrolments, codes = world.enrolments, world.codes
+    verdicts: validation quarantines them before any verdict). `judge` holds the final
+    knowledge; `linked` the roster listings by person and `noisy` the people some roster row or
+    registry row shows under another document, whose verdicts the noise may have changed."""
+    knowledge, enrolments, codes = judge.knowledge, world.enrolments, world.codes
     corrections: dict[int, str] = {}
     for row in knowledge.special:
         if row.kind != "LATE":
             corrections[row.person] = (f"the extract of {index_month(row.versions[-1].delivered)} "
                                        f"(correcting {index_month(row.period)})")
     ids = world.population.person_ids().to_list()
+    by_rosters, by_everything = LinkedJudge(judge, linked, False), LinkedJudge(judge, linked, True)
+    last = world.timeline.last
     records = []
     for position, index in enumerate(decisions.claim):
         person = int(claims.person[index])
         enrolled = int(enrolments.row_of[person]) if person >= 0 else -1
         earlier = decisions.duplicate_of[position]
+        received, final = decisions.received[position], decisions.final[position]
+        # A claim whose own document is off (mistyped, wrong type, the PT of a renewed PEP) is
+        # labelled for that; for the others, noise elsewhere may have changed the verdict.
+        own_document = judge.person_of_key.get(decisions.keys[position]) == person and not claims.renewed[index]
+        linked_by = None
+        if person in noisy and earlier is None and own_document:
+            verdicts = [_outcome(received), _outcome(final)]
+            for cause, other in ((ROSTERS_LINKED, by_rosters), (REGISTRY_LINKED, by_everything)):
+                if [_outcome(judge_one(other, claims, decisions, position, run)) for run in (None, last)] != verdicts:
+                    linked_by = cause
+                    break
         facts = ClaimFacts(
             person=person, op=int(claims.op[index]), outcome=int(claims.outcome[index]), fecha=int(claims.fecha[index]),
             month=int(claims.month[index]), intent=int(claims.intent[index]), cosmetic=int(claims.cosmetic[index]),
             written_type=str(claims.doc_type[index]),
+            held_type=DOC_TYPES[int(world.population.doc_type[person])] if person >= 0 else "",
             duplicate_of=None if earlier is None else f"{decisions.path[earlier]} row {decisions.row[earlier]}",
             owner_code=codes[enrolments.op[enrolled]] if enrolled >= 0 else None,
             enrol_date=int(enrolments.date[enrolled]) if enrolled >= 0 else None,
             world=int(knowledge.world[person]) if person >= 0 else 0,
+            renewed=bool(claims.renewed[index]), linked_by=linked_by,
         )
-        received, final = decisions.received[position], decisions.final[position]
         scenario, why = label(facts, received, final, world.timeline, corrections.get(person))
         records.append({
             "source_file": decisions.path[position], "source_row": decisions.row[position],
@@ -71,19 +86,27 @@ def claim_truth(world: World, knowledge: Knowledge, claims: Claims, decisions: D
     return pl.DataFrame(records).sort(["received_month", "source_file", "source_row"])
 
 
-def unclaimed_outcomes(world: World, knowledge: Knowledge, claims: Claims, decisions: Decisions) -> pl.DataFrame:
+def _outcome(verdict: Verdict) -> tuple[str, str]:
+    return verdict.status, verdict.reason
+
+
+def unclaimed_outcomes(world: World, judge: Judge, claims: Claims, decisions: Decisions) -> pl.DataFrame:
     """Outcomes the registry shows as of the last month for enrolled, additional people, that
-    their owner never claimed (a claim whose document resolves to the person, any verdict)."""
-    timeline, enrolments = world.timeline, world.enrolments
+    their owner never claimed (a claim with the same document, any verdict). Read by document,
+    as deterministic matching reads them: the owner is the earliest enrolment any roster gives
+    under the document, and the registry rows are those written under it."""
+    timeline = world.timeline
     claimed = {(key, int(claims.op[index]), int(claims.outcome[index]))
                for key, index in zip(decisions.keys, decisions.claim)}
-    keys = {person: key for key, person in person_keys(world).items()}
-    ids = world.population.person_ids(enrolments.person).to_list()
+    enrolled = sorted((person, key) for key in judge.rosters
+                      if (person := judge.person_of_key.get(key)) is not None)
+    ids = world.population.person_ids(np.array([person for person, _ in enrolled], dtype=np.int64)).to_list()
     bit = timeline.bit
     records = []
-    for row, person in enumerate(enrolments.person.tolist()):
-        known = knowledge.known(person, timeline.last)
-        start, op = int(enrolments.month[row]), int(enrolments.op[row])
+    for (person, key), person_id in zip(enrolled, ids):
+        owner = judge.owner(key, timeline.last)
+        known = judge.known(key, timeline.last)
+        start, op = month_of(owner.date), owner.op
         if any(known & bit(month) for month in range(start - ADDITIONALITY_MONTHS, start)):
             continue
         placement = next((month for month in range(start, start + PLACEMENT_WINDOW + 1) if known & bit(month)), None)
@@ -94,8 +117,8 @@ def unclaimed_outcomes(world: World, knowledge: Knowledge, claims: Claims, decis
             if all(known & bit(month) for month in range(placement, placement + months)):
                 outcomes.append((outcome, placement + months - 1))
         for outcome, month in outcomes:
-            if (keys[person], op, outcome) not in claimed:
-                records.append({"person_id": ids[row], "operador": world.codes[op], "resultado": OUTCOMES[outcome],
+            if (key, op, outcome) not in claimed:
+                records.append({"person_id": person_id, "operador": world.codes[op], "resultado": OUTCOMES[outcome],
                                 "outcome_month": index_month(month), "enrolment_month": index_month(start),
                                 "placement_month": index_month(placement)})
     schema = {name: pl.String for name in
@@ -109,10 +132,9 @@ def people_truth(world: World, roster: Roster) -> pl.DataFrame:
     for population, kind in ((world.population, "POPULATION"), (world.extras, "INVALID_ROW_ONLY")):
         types = np.array(DOC_TYPES)[population.doc_type]
         number = population.doc_number
-        # A TI holder shows CC with the same number from the 18th birthday.
-        documents = np.where(population.doc_type == TI,
-                             np.char.add(np.char.add("TI:", number), np.char.add("|CC:", number)),
-                             np.char.add(np.char.add(types, ":"), number))
+        # A TI holder shows CC with the same number from the 18th birthday; a renewed PEP
+        # holder a PT with a new number from the renewal.
+        documents = ["|".join(f"{kind}:{value}" for kind, value in shown) for shown in population.documents()]
         given, surnames = names.spellings(names.GIVEN), names.spellings(names.SURNAMES)
         upper = np.zeros(population.size, dtype=np.int64)
         frames.append(pl.DataFrame({

@@ -3,7 +3,9 @@
 This is the generator's own implementation of the rules the pipeline implements; it reads
 the generator's columns and the registry `Knowledge`, never the files, so the pipeline can be
 checked against it. Identity comes from the document as written, normalised, exactly as the
-pipeline is to do it: a typo'd number is another (unknown) person.
+deterministic pipeline does it: a typo'd number or a wrong type is another (unknown) person,
+and a PEP and the PT that replaced it are two people, each with the registry rows written
+under it.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import polars as pl
 from schemas.codes import DOCUMENT_TYPE_ALIASES
 
 from .claims import ADDITIONALITY_MONTHS, COLOCACION, PLACEMENT_WINDOW, RETENTION_MONTHS, Claims
-from .population import DOC_TYPES
+from .population import DOC_TYPES, NEVER
 from .registry import Knowledge
 from .rosters import Roster
-from .timeline import Timeline, month_of
+from .timeline import Timeline, last_day, month_of
 from .world import World
 
 VERIFIED, PENDING, REJECTED, DUPLICATE = "VERIFIED", "PENDING", "REJECTED", "DUPLICATE"
@@ -59,14 +61,32 @@ class Listing:
 
 
 class Judge:
-    """Decides claims in the run of a given inbox month."""
+    """Decides claims in the run of a given inbox month, reading identity from documents.
+
+    `person_of_key` gives the holder of every document a person shows; `periods_of_key` the
+    registry periods a document covers when it covers only some (a PEP replaced by a PT: the
+    registry gives the PEP up to the renewal and the PT after it, and matching by document
+    sees two people)."""
 
     def __init__(self, timeline: Timeline, knowledge: Knowledge, rosters: dict[Key, list[Listing]],
-                 person_of_key: dict[Key, int]) -> None:
+                 person_of_key: dict[Key, int], periods_of_key: dict[Key, int] | None = None) -> None:
         self.timeline = timeline
         self.knowledge = knowledge
         self.rosters = rosters
         self.person_of_key = person_of_key
+        self.periods_of_key = periods_of_key or {}
+
+    def with_knowledge(self, knowledge: Knowledge) -> "Judge":
+        return Judge(self.timeline, knowledge, self.rosters, self.person_of_key, self.periods_of_key)
+
+    def known(self, key: Key, run: int) -> int:
+        """Qualifying months of the registry rows written under the document `key`."""
+        person = self.person_of_key.get(key)
+        if person is None:
+            return 0
+        mask = self.knowledge.known(person, run)
+        periods = self.periods_of_key.get(key)
+        return mask if periods is None else mask & periods
 
     def enrolment(self, key: Key, op: int, by_month: int) -> int | None:
         """Earliest `fecha_inscripcion` of the operator's rows received by `by_month`."""
@@ -89,7 +109,7 @@ class Judge:
         if owner.op != op:
             return Verdict(REJECTED, OTHER_OPERATOR)
         start = month_of(owner.date)
-        known = self.knowledge.known(self.person_of_key[key], run)
+        known = self.known(key, run)
         for month in range(start - ADDITIONALITY_MONTHS, start):
             if known & self.timeline.bit(month):
                 return Verdict(REJECTED, NOT_ADDITIONAL, month)
@@ -116,12 +136,61 @@ class Judge:
         return None
 
 
+class LinkedJudge(Judge):
+    """The same rules with every roster row of a person linked to the person whatever
+    document it gives, and, when `registry_linked`, every registry row too: what perfect
+    linkage would decide. Only used to tell which verdicts the noise changed."""
+
+    def __init__(self, judge: Judge, rosters: dict[int, list[Listing]], registry_linked: bool) -> None:
+        super().__init__(judge.timeline, judge.knowledge, rosters, judge.person_of_key, judge.periods_of_key)
+        self.registry_linked = registry_linked
+
+    def enrolment(self, key: Key, op: int, by_month: int) -> int | None:
+        return super().enrolment(self.person_of_key.get(key, -1), op, by_month)
+
+    def owner(self, key: Key, run: int) -> Listing | None:
+        return super().owner(self.person_of_key.get(key, -1), run)
+
+    def known(self, key: Key, run: int) -> int:
+        if not self.registry_linked:
+            return super().known(key, run)
+        person = self.person_of_key.get(key)
+        return 0 if person is None else self.knowledge.known(person, run)
+
+
 def person_keys(world: World) -> dict[Key, int]:
-    """Identity of every person of the population (a TI holder under the CC key)."""
-    population = world.population
-    types = np.array(DOC_TYPES)[population.doc_type]
+    """Identity of every document a person of the population shows (a TI holder under the CC
+    key; a renewed PEP holder under the PEP and the PT)."""
     return {identity_key(kind, number): person
-            for person, (kind, number) in enumerate(zip(types.tolist(), population.doc_number.tolist()))}
+            for person, shown in enumerate(world.population.documents()) for kind, number in shown}
+
+
+def key_periods(world: World) -> dict[Key, int]:
+    """Registry periods (as Knowledge bits) of the documents that cover only some: the PEP of a
+    renewed PEP holder up to the period the renewal falls in, the PT from it on. The registry
+    writes the document a person shows on the last day of the period."""
+    population, timeline = world.population, world.timeline
+    periods = np.arange(timeline.period0, timeline.world_end + 1)
+    ends = last_day(periods)
+    result: dict[Key, int] = {}
+    for person in np.flatnonzero(population.renewal != NEVER).tolist():
+        renewal = int(population.renewal[person])
+        old = sum(timeline.bit(int(p)) for p, end in zip(periods, ends) if end < renewal)
+        new = sum(timeline.bit(int(p)) for p, end in zip(periods, ends) if end >= renewal)
+        result[identity_key(DOC_TYPES[int(population.doc_type[person])], str(population.doc_number[person]))] = old
+        result[identity_key("PT", str(population.new_number[person]))] = new
+    return result
+
+
+def linked_rosters(roster: Roster, written: pl.DataFrame) -> dict[int, list[Listing]]:
+    """Valid roster rows by the person they are about, whatever document they give."""
+    valid = written.filter(pl.col("roster").is_not_null())
+    index = valid["roster"].to_numpy()
+    listings: dict[int, list[Listing]] = {}
+    for person, received, date, op in zip(roster.person[index].tolist(), roster.received[index].tolist(),
+                                          roster.date[index].tolist(), roster.op[index].tolist()):
+        listings.setdefault(person, []).append(Listing(received, date, op))
+    return listings
 
 
 def roster_listings(roster: Roster, written: pl.DataFrame) -> dict[Key, list[Listing]]:

@@ -13,12 +13,15 @@ import numpy as np
 
 from .employment import Employers, Placements, Spells, build_employers, build_spells
 from .operators import Enrolments, ExtraEnrolments, build_enrolments, exit_listings, second_enrolments
-from .population import Population, build_population
+from .noise import Noise
+from .population import Population, build_population, renew_peps
 from .registry import Knowledge, choose_special_rows, spell_masks
-from .timeline import Timeline
+from .timeline import Timeline, first_day, last_day
 
 _STREAMS = ("population", "extras", "employers", "enrolments", "exits", "spells", "seconds", "special", "claims",
-            "layout", "rosters", "registry_names", "invalid", "withdrawal")
+            "layout", "rosters", "registry_names", "invalid", "withdrawal",
+            "renewals", "noise_claims", "noise_rosters", "noise_registry")
+"""New streams go at the end: a stream's seed is its position."""
 
 INVALID_PEOPLE = 9
 """Extra people, one per invalid row."""
@@ -51,11 +54,13 @@ class World:
     @property
     def taken_numbers(self) -> set[str]:
         """Every document number a real person holds."""
-        return set(self.population.doc_number.tolist()) | set(self.extras.doc_number.tolist())
+        renewed = self.population.new_number[self.population.new_number != ""]
+        return (set(self.population.doc_number.tolist()) | set(self.extras.doc_number.tolist())
+                | set(renewed.tolist()))
 
 
 def simulate(seed: int, people: int, timeline: Timeline, codes: tuple[str, ...],
-             say: Callable[[str], None]) -> World:
+             say: Callable[[str], None], noise: Noise) -> World:
     population = build_population(stream(seed, "population"), people, timeline)
     extras = build_population(stream(seed, "extras"), INVALID_PEOPLE, timeline, id_offset=people,
                               taken=population.doc_number.astype(np.int64), only_cc=True)
@@ -66,6 +71,13 @@ def simulate(seed: int, people: int, timeline: Timeline, codes: tuple[str, ...],
 
     spells, placements = build_spells(stream(seed, "spells"), people, enrolments, employers, timeline)
     seconds, second_claims = second_enrolments(stream(seed, "seconds"), enrolments, placements.start, timeline)
+    # Rosters list a renewed PEP holder with the PEP: the PT comes after the last enrolment.
+    listed_until = np.full(people, -1, dtype=np.int64)
+    np.maximum.at(listed_until, enrolments.person, enrolments.date)
+    np.maximum.at(listed_until, seconds.person, seconds.date)
+    taken = np.concatenate([population.doc_number, extras.doc_number]).astype(np.int64)
+    population = renew_peps(stream(seed, "renewals"), population, noise.pep_to_pt, listed_until,
+                            (int(first_day(timeline.period0)), int(last_day(timeline.last))), taken)
     masks = spell_masks(spells, timeline, people)
     enrolled = enrolments.row_of >= 0
     special = choose_special_rows(stream(seed, "special"), spells, timeline, enrolled)
