@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := data/sample
 
-.PHONY: install run test dev sample clean bench
+.PHONY: install run test dev sample clean bench bench-linkage-scale
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ clean:
 ## bench: generate 300k people x 12 months (cached in build/bench), then time every month's run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py
+
+## bench-linkage-scale: 1M claimants x 10M registry people (cached in build/linkage-scale), time score + decide
+bench-linkage-scale: $(STAMP)
+	$(BIN)/python benchmarks/bench_linkage_scale.py

@@ -43,13 +43,14 @@ def ledger(
     verdict_history: pl.DataFrame,
     claims_verified: pl.DataFrame,
     contracts: pl.DataFrame,
+    person_links: pl.DataFrame,
 ):
     """Price every month's verified milestones and compare with the month before: the month's
     payments are what is payable now and never was; its adjustments, what changed."""
-    known = known_as_of(context, warehouse, inbox)
+    known = known_as_of(context, warehouse, inbox, person_links)
     months = months_of_history(inbox, context.partition_key)
     payable, payments, adjustments = verification.ledger(
-        known, contracts, verdict_history, claims_verified, months, person_key_secret()
+        known, contracts, verdict_history, claims_verified, months, person_key_secret(), person_links
     )
     money = {
         "payable_to_date_cop": int(payable["amount_cop"].sum()),

@@ -9,6 +9,7 @@ from pbr_pipeline.as_of import Known, load_known
 from pbr_pipeline.contracts import ContractError, contracts_frame, load_contracts
 from pbr_pipeline.history import history_months, verdict_history as build_verdict_history
 from pbr_pipeline.ingest import inbox_months
+from pbr_pipeline.links import REGISTRY_CASE
 from pbr_pipeline.person_keys import person_key_secret
 from pbr_pipeline.resources import InboxResource, WarehouseResource
 from pbr_pipeline import verification
@@ -29,8 +30,12 @@ as_of_asset = dg.asset(
 """A monthly table computed from everything received up to its month."""
 
 
-def known_as_of(context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource) -> Known:
-    known = load_known(warehouse.path, inbox.path, context.partition_key)
+def known_as_of(context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource,
+                person_links: pl.DataFrame | None = None) -> Known:
+    """The as-of state; with the second pass's cases, the PILA rows of the registry people it
+    points at are loaded too."""
+    extra = None if person_links is None else person_links.filter(pl.col("kind") == REGISTRY_CASE).select("document")
+    known = load_known(warehouse.path, inbox.path, context.partition_key, extra_documents=extra)
     context.log.info(
         f"as of {known.month}: {known.claims.height:,} claims, {known.enrolments.height:,} enrolment rows, "
         f"{known.pila.height:,} PILA rows of enrolled or claimed people"
@@ -74,14 +79,16 @@ def verdict_history(
     inbox: InboxResource,
     contracts: pl.DataFrame,
     minimum_wages: pl.DataFrame,
+    person_links: pl.DataFrame,
 ) -> dg.Output[pl.DataFrame]:
     """Each claim's verdict as every run from the first inbox month up to this one saw it
     (claim_id, as_of_month, status, reason, contract, verified_since). Recomputed from the
     inputs, never read from earlier runs, so months can be run in any order; it fixes since
     when a claim has been VERIFIED (the cap order) and what was payable a month earlier."""
-    known = known_as_of(context, warehouse, inbox)
+    known = known_as_of(context, warehouse, inbox, person_links)
     months = months_of_history(inbox, context.partition_key)
-    history = build_verdict_history(known.claims, known.enrolments, known.pila, minimum_wages, contracts, months)
+    history = build_verdict_history(known.claims, known.enrolments, known.pila, minimum_wages, contracts, months,
+                                    cases=person_links, reviews=known.reviews)
     return dg.Output(history, metadata=table_metadata(history, frame_schema(history), {"months": len(months)}))
 
 
@@ -93,13 +100,16 @@ def claims_verified(
     verdict_history: pl.DataFrame,
     contracts: pl.DataFrame,
     minimum_wages: pl.DataFrame,
+    person_links: pl.DataFrame,
 ) -> dg.Output[pl.DataFrame]:
     """Every claim received up to the month with its verdict as of the month: VERIFIED,
-    PENDING, REJECTED (with the reason) or DUPLICATE; its source file and row; the person key
-    and how the claim matched the operator's enrolment; the owner, contract, placement month,
-    evidence window, and the PILA rows (file and row) the verdict rests on."""
-    known = known_as_of(context, warehouse, inbox)
-    table = verification.claims_verified(known, minimum_wages, contracts, verdict_history, person_key_secret())
+    PENDING, REJECTED (with the reason), DUPLICATE, or REVIEW (its person link waits for a
+    reviewer; not paid); its source file and row; the person key and how the claim matched the
+    operator's enrolment (deterministically, by the matcher, or by a reviewer); the owner,
+    contract, placement month, evidence window, and the PILA rows (file and row) the verdict
+    rests on."""
+    known = known_as_of(context, warehouse, inbox, person_links)
+    table = verification.claims_verified(known, minimum_wages, contracts, verdict_history, person_key_secret(), person_links)
     matched = table.filter(pl.col("match_method") != "NONE").height
     return dg.Output(
         table,
@@ -123,12 +133,13 @@ def outcomes_unclaimed(
     inbox: InboxResource,
     contracts: pl.DataFrame,
     minimum_wages: pl.DataFrame,
+    person_links: pl.DataFrame,
 ) -> dg.Output[pl.DataFrame]:
     """Outcomes the registry shows as of the month for enrolled people that their owner never
     claimed (placement, 3- and 6-month retention), with the PILA rows that show them: for
     operators to see what they earned, for verifiers to see what nobody asked for."""
-    known = known_as_of(context, warehouse, inbox)
-    table = verification.outcomes_unclaimed(known, minimum_wages, contracts, person_key_secret())
+    known = known_as_of(context, warehouse, inbox, person_links)
+    table = verification.outcomes_unclaimed(known, minimum_wages, contracts, person_key_secret(), person_links)
     return dg.Output(
         table,
         metadata=table_metadata(table, column_schema(OutcomesUnclaimed.to_schema()), {"by_operator_and_outcome": counts_by(table, "owner_operator", "outcome")}),

@@ -8,6 +8,7 @@ from assets.checks import asset_checks
 from assets.expectation_checks import expectation_checks
 from assets.ingestion import raw_assets
 from assets.ledger_checks import ledger_checks
+from assets.linkage import person_links, review_decisions, review_queue
 from assets.payments import ledger, payment_summary
 from assets.quarantine import rejected_rows
 from assets.validation import validation_assets
@@ -40,7 +41,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[
             *raw_assets, *validation_assets, rejected_rows,
-            contracts, verdict_history, claims_verified, outcomes_unclaimed, person_index, ledger, payment_summary,
+            contracts, person_links, review_queue, review_decisions,
+            verdict_history, claims_verified, outcomes_unclaimed, person_index, ledger, payment_summary,
         ],
         asset_checks=[*asset_checks, *ledger_checks, *expectation_checks],
         jobs=[monthly_job, ingest_job],

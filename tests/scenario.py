@@ -53,6 +53,8 @@ class Scenario:
     root: Path
     contracts: list[dict] = field(default_factory=lambda: [contract("OP-001"), contract("OP-002")])
     rows: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
+    thresholds: dict | None = None
+    """Written as `linkage.yaml` when set."""
 
     @property
     def data_dir(self) -> Path:
@@ -63,10 +65,10 @@ class Scenario:
         return Settings(data_dir=self.data_dir, warehouse=self.root / "warehouse")
 
     def enrol(self, month: str, number: str, enrolled_on: str, operator: str = "OP-001", doc_type: str = "CC",
-              groups: str = "", sex: str = "M") -> "Scenario":
+              groups: str = "", sex: str = "M", first_name: str = "ANA") -> "Scenario":
         self.rows[(month, "inscripciones", operator)].append({
             "operador": operator, "programa": "EMPLEO", "tipo_documento": doc_type, "numero_documento": number,
-            "primer_nombre": "ANA", "primer_apellido": "PEÑA", "fecha_nacimiento": "1995-06-15", "sexo": sex,
+            "primer_nombre": first_name, "primer_apellido": "PEÑA", "segundo_apellido": "RUIZ", "fecha_nacimiento": "1995-06-15", "sexo": sex,
             "grupos": groups, "fecha_inscripcion": enrolled_on,
         })
         return self
@@ -84,10 +86,19 @@ class Scenario:
         """PILA rows for `periods`, delivered in the extract received in `received`."""
         for period in periods:
             self.rows[(received, "registros/pila", "pila")].append({
-                "tipo_documento": doc_type, "numero_documento": number, "periodo": period, "nit_aportante": employer,
+                "tipo_documento": doc_type, "numero_documento": number, "primer_nombre": "ANA", "primer_apellido": "PEÑA",
+                "segundo_apellido": "RUIZ", "periodo": period, "nit_aportante": employer,
                 "tipo_cotizante": str(contributor_type), "dias_cotizados": str(days),
                 "ibc": str(ibc if ibc is not None else SMMLV[int(period[:4])] * days // 30),
             })
+        return self
+
+    def review(self, month: str, case_id: str, decision: str, reviewer: str = "ana.pena@bucaramanga.gov.co",
+               on: str | None = None) -> "Scenario":
+        """A reviewer's decision on a second-pass case, received in `month`."""
+        self.rows[(month, "revisiones", "revisor")].append({
+            "id_caso": case_id, "decision": decision, "revisor": reviewer, "fecha_revision": on or f"{month}-05", "nota": "",
+        })
         return self
 
     def write(self) -> "Scenario":
@@ -103,6 +114,8 @@ class Scenario:
         reference = self.data_dir / "reference"
         reference.mkdir(parents=True, exist_ok=True)
         (reference / "smmlv.csv").write_text("anio,valor\n" + "".join(f"{y},{v}\n" for y, v in SMMLV.items()))
+        if self.thresholds:
+            (self.data_dir / "linkage.yaml").write_text(yaml.safe_dump(self.thresholds))
         folder = self.data_dir / "contracts"
         folder.mkdir(parents=True, exist_ok=True)
         for terms in self.contracts:

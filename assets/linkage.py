@@ -1,0 +1,89 @@
+"""The probabilistic second pass as assets: the month's cases, the review sheet, the audit."""
+
+import dagster as dg
+import polars as pl
+
+from assets.metadata import counts_by, frame_schema, table_metadata
+from assets.partitions import monthly_partitions
+from assets.verification import AS_OF_MONTHS, known_as_of
+from pbr_pipeline.as_of import registry_scan
+from pbr_pipeline.linkage import write_charts
+from pbr_pipeline.linkage_config import load_thresholds
+from pbr_pipeline.links import REVIEW, links_as_of
+from pbr_pipeline.months import month_index
+from pbr_pipeline.resources import InboxResource, WarehouseResource
+from pbr_pipeline.review_sheet import review_sheet, write_review_sheets
+from pbr_pipeline.reviews import review_audit
+from pbr_pipeline.second_pass import find_links, registry_people
+
+LINKAGE_INPUTS = [dg.AssetDep(name, partition_mapping=AS_OF_MONTHS) for name in ("enrolments", "claims", "pila", "reviews")]
+
+
+@dg.asset(partitions_def=monthly_partitions, group_name="linkage", deps=LINKAGE_INPUTS, kinds={"splink", "parquet"},
+          tags={"pbr/access": "restricted"})
+def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource) -> dg.Output[pl.DataFrame]:
+    """The second pass as of the month: every claim whose document matches nobody its operator
+    enrolled, and every enrolled person absent from PILA, scored by the Splink model trained on
+    the month's records (or its documented fallback), with the best candidate, probability,
+    weight, ambiguity and the matcher's decision (ACCEPT, REVIEW, NONE). The model JSON and the
+    match-weights and waterfall charts are written to `<warehouse>/linkage/month=YYYY-MM/`.
+    Holds documents: data team only."""
+    known = known_as_of(context, warehouse, inbox)
+    month = context.partition_key
+    thresholds = load_thresholds(inbox.path)
+    registry = registry_people(registry_scan(warehouse.path, month))
+    result = find_links(known.claims, known.enrolments, registry, thresholds)
+    folder = warehouse.path / "linkage" / f"month={month}"
+    model_path = result.model.save(folder / "model.json")
+    in_review = result.cases.filter(pl.col("matcher_decision") == REVIEW).select("case_id", "left", "document")
+    reviewed_pairs = result.explanations.join(
+        in_review.select(pl.col("left").alias("left_id"), pl.col("document").alias("right_id")), on=["left_id", "right_id"], how="semi"
+    )
+    charts = write_charts(result.model, reviewed_pairs, folder)
+    context.log.info(f"linkage model: {result.model.note}")
+    return dg.Output(
+        result.cases,
+        metadata=table_metadata(
+            result.cases,
+            frame_schema(result.cases),
+            {
+                "cases": counts_by(result.cases, "kind", "matcher_decision"),
+                "model_trained": result.model.trained,
+                "model_note": result.model.note,
+                "thresholds": f"accept ≥ {thresholds.accept}, review ≥ {thresholds.review}, ambiguity margin {thresholds.ambiguity_margin} bits",
+                "model_json": dg.MetadataValue.path(str(model_path)),
+                "charts": ", ".join(path.name for path in charts) or "none",
+            },
+        ),
+    )
+
+
+@dg.asset(partitions_def=monthly_partitions, group_name="linkage", deps=LINKAGE_INPUTS, kinds={"polars", "xlsx"},
+          tags={"pbr/access": "restricted"})
+def review_queue(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource, person_links: pl.DataFrame
+) -> dg.Output[pl.DataFrame]:
+    """The cases waiting for a reviewer as of the month, both records side by side with the
+    fields that agreed and disagreed. Exported for the people who review as XLSX and CSV in
+    `<warehouse>/review_sheets/month=YYYY-MM/`, once with the score and once blind (no score)."""
+    known = known_as_of(context, warehouse, inbox)
+    month = context.partition_key
+    links = links_as_of(person_links, known.reviews, month_index(month))
+    registry = registry_people(registry_scan(warehouse.path, month))
+    sheet = review_sheet(links.filter(pl.col("decision") == REVIEW), known.claims, known.enrolments, registry)
+    written = write_review_sheets(sheet, warehouse.path / "review_sheets" / f"month={month}")
+    return dg.Output(sheet, metadata=table_metadata(sheet, frame_schema(sheet), {
+        "cases_in_review": sheet.height, "files": ", ".join(path.name for path in written)}))
+
+
+@dg.asset(partitions_def=monthly_partitions, group_name="linkage", deps=LINKAGE_INPUTS, kinds={"polars", "parquet"},
+          tags={"pbr/access": "analysts"})
+def review_decisions(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource, person_links: pl.DataFrame
+) -> dg.Output[pl.DataFrame]:
+    """The audit of review decisions received up to the month: which case, ACCEPT or REJECT,
+    who, when, the note, the file and row it came in, and what became of it (APPLIED,
+    SUPERSEDED by a later decision, or UNKNOWN_CASE)."""
+    known = known_as_of(context, warehouse, inbox)
+    audit = review_audit(known.reviews, person_links)
+    return dg.Output(audit, metadata=table_metadata(audit, frame_schema(audit), {"by_outcome": counts_by(audit, "outcome", "decision")}))
