@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := data/sample
 
-.PHONY: install run test dev sample clean bench bench-linkage-scale
+.PHONY: install run test dev sample clean bench bench-linkage-scale bench-linkage
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ bench: $(STAMP)
 ## bench-linkage-scale: 1M claimants x 10M registry people (cached in build/linkage-scale), time score + decide
 bench-linkage-scale: $(STAMP)
 	$(BIN)/python benchmarks/bench_linkage_scale.py
+
+## bench-linkage: linkage precision, recall and review share on generated data with realistic noise
+bench-linkage: $(STAMP)
+	$(BIN)/python benchmarks/bench_linkage_quality.py

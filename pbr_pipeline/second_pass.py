@@ -71,15 +71,22 @@ def _with_blocking(model: LinkageModel, rules: list[str]) -> LinkageModel:
     return LinkageModel(model_json=canonical_json(settings), trained=model.trained, note=model.note)
 
 
-def blocked_on_documents(model: LinkageModel) -> LinkageModel:
-    """The same model, blocking on the two halves of the document number only.
+def for_claims(model: LinkageModel, roster_size: float) -> LinkageModel:
+    """The same model for claims: blocking on the two halves of the document number only, and
+    the prior of a claim among its operator's roster.
 
     A claim carries no names, so the model's name-based blocking rules would never pair a
-    mistyped number with its owner. One edit leaves one half of the number intact, and a claim
-    is only compared with its own operator's enrolled people, so these pairs stay few."""
-    return _with_blocking(model, [
+    mistyped number with its owner; one edit leaves one half of the number intact. A claim is
+    only ever compared with its own operator's enrolled people and names one of them, so the
+    chance that a claim and a random enrolled person of that operator are the same person is
+    1 / (people the operator enrolled), not 1 / (everybody)."""
+    settings = model.settings
+    settings["probability_two_random_records_match"] = min(1.0, 1.0 / max(roster_size, 1.0))
+    settings["blocking_rules_to_generate_predictions"] = [
         rule_sql(rule) for rule in ((("doc_number", "doc_number"),), (("doc_head", "doc_head"),), (("doc_tail", "doc_tail"),))
-    ])
+    ]
+    return LinkageModel(model_json=canonical_json(settings), trained=model.trained,
+                        note=f"{model.note}; claims: prior 1/{roster_size:,.0f} (people per operator)")
 
 
 def blocked_for_registry(model: LinkageModel) -> LinkageModel:
@@ -94,21 +101,23 @@ def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.Data
                seed: int = 1) -> SecondPass:
     """Score every open case once, with a model trained on these records (all as of the run)."""
     people = enrolled_people(enrolments)
-    claim_cases = claims.join(people.select(pl.col("id").alias("document"), "operator"), on=["document", "operator"], how="anti").select(
+    # Who each operator enrolled: a person enrolled by two operators belongs to both rosters.
+    rosters = enrolments.select("document", "operator").unique()
+    claim_cases = claims.join(rosters, on=["document", "operator"], how="anti").select(
         pl.col("claim_id").alias("id"), "operator", "inbox_index", "document_type", "document_number"
     )
     registry_cases = people.join(registry.select("id"), on="id", how="anti")
     person_columns = [c for c in people.columns if c not in ("operator", "inbox_index")]
     model = train_model(people.select(person_columns), registry.drop("inbox_index"), seed=seed)
 
+    roster_size = rosters.height / max(rosters["operator"].n_unique(), 1)
     claim_pairs = score(claim_cases.select("id", "document_type", "document_number"), people.select(person_columns),
-                        blocked_on_documents(model))
+                        for_claims(model, roster_size))
     # A claim is only ever linked to a person its own operator enrolled.
     claim_pairs = (
         claim_pairs.join(claim_cases.select(pl.col("id").alias("left_id"), "operator"), on="left_id")
-        .join(people.select(pl.col("id").alias("right_id"), pl.col("operator").alias("right_operator")), on="right_id")
-        .filter(pl.col("operator") == pl.col("right_operator"))
-        .drop("operator", "right_operator")
+        .join(rosters.rename({"document": "right_id"}), on=["right_id", "operator"], how="semi")
+        .drop("operator")
     )
     registry_pairs = score(registry_cases.select(person_columns), registry.drop("inbox_index"), blocked_for_registry(model))
 
