@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from pbr_pipeline.xlsx import fixed_zip_times
+
 from .layout import OperatorFile, Shape
 
 HEADER_TITLES: dict[str, str] = {
@@ -25,7 +27,6 @@ HEADER_TITLES: dict[str, str] = {
     "resultado": "Resultado", "fecha_resultado": "Fecha Resultado", "soporte": "Soporte",
 }
 
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def header_text(column: str, style: str) -> str:
@@ -111,19 +112,6 @@ def _xlsx_bytes(plan: OperatorFile, header: list[str], rows: Iterable[Sequence],
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).write_data()
     return fixed_zip_times(buffer.getvalue())
-
-
-def fixed_zip_times(data: bytes) -> bytes:
-    """The same zip with every entry dated 1980-01-01, in the same order."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return buffer.getvalue()
 
 
 def write_bytes(out_dir: Path, relative: str, data: bytes) -> None:
