@@ -7,12 +7,12 @@ to the people enrolled or claimed before anything is collected.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from pbr_pipeline.ids import stable_ids
 from pbr_pipeline.ingest import inbox_months
 from pbr_pipeline.matching import canonical_document
 from pbr_pipeline.months import period_index_expr
@@ -59,14 +59,9 @@ def _received_up_to(warehouse: Path, table: str, month: str) -> pl.LazyFrame:
 
 
 def claim_ids(claims: pl.DataFrame) -> pl.Series:
-    """A claim's id: the first 16 hex digits of SHA-256 over its file's SHA-256 and its row.
-    Files never change after they land, so the id never changes either."""
-    return pl.Series(
-        "claim_id",
-        [hashlib.sha256(f"{sha}:{row}".encode()).hexdigest()[:16]
-         for sha, row in zip(claims["source_sha256"], claims["source_row"])],
-        dtype=pl.String,
-    )
+    """A claim's id: the stable id of its file's SHA-256 and its row. Files never change after
+    they land, so the id never changes either."""
+    return stable_ids(claims, "source_sha256", "source_row", name="claim_id")
 
 
 def registry_scan(warehouse: Path, month: str) -> pl.LazyFrame:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import polars as pl
 
 from pbr_pipeline.months import add_months, month_index
-from pbr_pipeline.pricing import payable_outcomes, stable_id
+from pbr_pipeline.ids import stable_ids
+from pbr_pipeline.pricing import payable_outcomes
 from pbr_pipeline.links import linked_documents
 from pbr_pipeline.person_keys import with_person_keys
 from pbr_pipeline.verdicts import owners
@@ -59,9 +60,9 @@ def payments_and_adjustments(payable: dict[str, pl.DataFrame], month: str) -> tu
     now = payable[month]
     previous = payable.get(add_months(month, -1), now.clear())
 
+    payments = now.join(first_paid.filter(pl.col("first_paid") == month), on="milestone_id", how="semi")
     payments = (
-        now.join(first_paid.filter(pl.col("first_paid") == month), on="milestone_id", how="semi")
-        .with_columns(pl.col("milestone_id").map_elements(lambda m: stable_id("payment", m), return_dtype=pl.String).alias("payment_id"))
+        payments.with_columns(stable_ids(payments, pl.lit("payment"), "milestone_id", name="payment_id"))
         .select(*_MILESTONE, "payment_id", pl.col("verified_since").alias("month_verified"), "base_price_cop",
                 "premium_percent", "premium_cop", "cap_effect", "cap_reduction_cop", "amount_cop")
         .sort("contract_id", "milestone_id")
@@ -80,8 +81,9 @@ def payments_and_adjustments(payable: dict[str, pl.DataFrame], month: str) -> tu
     )
     adjustments = (
         described.with_columns(
-            pl.col("milestone_id").map_elements(lambda m: stable_id("payment", m), return_dtype=pl.String).alias("payment_id"),
-            pl.col("milestone_id").map_elements(lambda m: stable_id("adjustment", m, month), return_dtype=pl.String).alias("adjustment_id"),
+            # The payment being adjusted keeps its id: the same hash the payment was given.
+            stable_ids(described, pl.lit("payment"), "milestone_id", name="payment_id"),
+            stable_ids(described, pl.lit("adjustment"), "milestone_id", pl.lit(month), name="adjustment_id"),
             pl.when(pl.col("new_amount_cop") == 0).then(pl.lit(WITHDRAWN))
             .when(pl.col("previous_amount_cop") == 0).then(pl.lit(REINSTATED))
             .otherwise(pl.lit(AMOUNT_CHANGED))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
@@ -46,27 +45,14 @@ def month_start(month: str) -> dt.date:
     return dt.date(year, mon, 1)
 
 
-def month_end(month: str) -> dt.date:
-    year, mon = (int(part) for part in parse_month(month).split("-"))
-    return dt.date(year, mon, calendar.monthrange(year, mon)[1])
-
-
-def month_of(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def month_index(month: str) -> int:
     """`YYYY-MM` as a count of months, so that month arithmetic is integer arithmetic."""
     year, mon = (int(part) for part in parse_month(month).split("-"))
     return year * 12 + mon - 1
 
 
-def index_month(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def month_index_expr(expr: pl.Expr) -> pl.Expr:
-    """`YYYY-MM` text (or a Date) column as `month_index` integers."""
+    """A Date column as the `month_index` of its month."""
     return expr.dt.year().cast(pl.Int32) * 12 + expr.dt.month().cast(pl.Int32) - 1
 
 

@@ -14,24 +14,16 @@ The one place money is computed, in whole pesos:
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import polars as pl
 
+from pbr_pipeline.ids import stable_ids
 from schemas.outcomes import VERIFIED
 from schemas.payments import BUDGET_EXHAUSTED, BUDGET_PARTIAL, COUNT_CAP, NO_CAP
 
 WOMEN = "MUJER"
 """Premium key for women (sex F), beside the population groups."""
-
-
-def stable_id(*parts: str) -> str:
-    return hashlib.sha256(":".join(parts).encode("utf-8")).hexdigest()[:16]
-
-
-def _ids(frame: pl.DataFrame, name: str, *columns: str) -> pl.Series:
-    return pl.Series(name, [stable_id(*row) for row in frame.select(columns).iter_rows()], dtype=pl.String)
 
 
 def premiums(contracts: pl.DataFrame) -> pl.DataFrame:
@@ -57,7 +49,7 @@ def payable_outcomes(verified: pl.DataFrame, contracts: pl.DataFrame) -> pl.Data
     )
     # One milestone per person, programme and outcome, ever: the first in cap order pays.
     priced = priced.sort("verified_since", "claim_id").unique(subset=["person_key", "programme", "outcome"], keep="first", maintain_order=True)
-    priced = priced.with_columns(_ids(priced, "milestone_id", "person_key", "programme", "outcome"))
+    priced = priced.with_columns(stable_ids(priced, "person_key", "programme", "outcome", name="milestone_id"))
     priced = _with_premium(priced, contracts)
     priced = priced.with_columns(
         ((pl.col("price_cop") * pl.col("premium_percent") + 50) // 100).alias("premium_cop")

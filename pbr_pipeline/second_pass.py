@@ -25,7 +25,7 @@ from pbr_pipeline.linkage import LinkageModel, Thresholds, decide, score, train_
 from pbr_pipeline.linkage.model import canonical_json
 from pbr_pipeline.linkage.settings import rule_sql
 from pbr_pipeline.links import ACCEPT, CLAIM_CASE, REGISTRY_CASE, REVIEW
-from pbr_pipeline.pricing import stable_id
+from pbr_pipeline.ids import stable_ids
 
 
 _NAMES = ("first_name", "second_name", "first_surname", "second_surname")
@@ -65,10 +65,14 @@ def registry_people(pila: pl.LazyFrame) -> pl.DataFrame:
     )
 
 
-def _with_blocking(model: LinkageModel, rules: list[str]) -> LinkageModel:
+def _adjusted(model: LinkageModel, rules: list[str], prior: float | None = None, note: str | None = None) -> LinkageModel:
+    """The same trained comparisons with other blocking rules (and prior) for one kind of case."""
     settings = model.settings
     settings["blocking_rules_to_generate_predictions"] = rules
-    return LinkageModel(model_json=canonical_json(settings), trained=model.trained, note=model.note)
+    if prior is not None:
+        settings["probability_two_random_records_match"] = prior
+    return LinkageModel(model_json=canonical_json(settings), trained=model.trained,
+                        note=model.note if note is None else f"{model.note}; {note}")
 
 
 def for_claims(model: LinkageModel, roster_size: float) -> LinkageModel:
@@ -80,13 +84,12 @@ def for_claims(model: LinkageModel, roster_size: float) -> LinkageModel:
     only ever compared with its own operator's enrolled people and names one of them, so the
     chance that a claim and a random enrolled person of that operator are the same person is
     1 / (people the operator enrolled), not 1 / (everybody)."""
-    settings = model.settings
-    settings["probability_two_random_records_match"] = min(1.0, 1.0 / max(roster_size, 1.0))
-    settings["blocking_rules_to_generate_predictions"] = [
-        rule_sql(rule) for rule in ((("doc_number", "doc_number"),), (("doc_head", "doc_head"),), (("doc_tail", "doc_tail"),))
-    ]
-    return LinkageModel(model_json=canonical_json(settings), trained=model.trained,
-                        note=f"{model.note}; claims: prior 1/{roster_size:,.0f} (people per operator)")
+    return _adjusted(
+        model,
+        rules=[rule_sql(rule) for rule in ((("doc_number", "doc_number"),), (("doc_head", "doc_head"),), (("doc_tail", "doc_tail"),))],
+        prior=min(1.0, 1.0 / max(roster_size, 1.0)),
+        note=f"claims: prior 1/{roster_size:,.0f} (people per operator)",
+    )
 
 
 def blocked_for_registry(model: LinkageModel) -> LinkageModel:
@@ -94,7 +97,7 @@ def blocked_for_registry(model: LinkageModel) -> LinkageModel:
     was renewed (a PEP that became a PT, with a new number) shares only the name with the
     registry. The left side is small (enrolled people absent from PILA), so the pairs stay few."""
     full_name = (("first_name", "first_name"), ("first_surname", "first_surname"), ("second_surname", "second_surname"))
-    return _with_blocking(model, [*model.settings["blocking_rules_to_generate_predictions"], rule_sql(full_name)])
+    return _adjusted(model, [*model.settings["blocking_rules_to_generate_predictions"], rule_sql(full_name)])
 
 
 def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.DataFrame, thresholds: Thresholds,
@@ -129,11 +132,10 @@ def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.Data
     claims_decided = known_from(decide(claim_pairs, thresholds), claim_cases, people).with_columns(
         pl.lit(CLAIM_CASE).alias("kind"), pl.col("left_id").alias("case_id")
     )
-    registry_decided = known_from(decide(registry_pairs, thresholds), registry_cases, registry).with_columns(
+    registry_decided = known_from(decide(registry_pairs, thresholds), registry_cases, registry)
+    registry_decided = registry_decided.with_columns(
         pl.lit(REGISTRY_CASE).alias("kind"),
-        pl.struct("left_id", "right_id").map_elements(
-            lambda pair: stable_id("pair", pair["left_id"], pair["right_id"]), return_dtype=pl.String
-        ).alias("case_id"),
+        stable_ids(registry_decided, pl.lit("pair"), "left_id", "right_id", name="case_id"),
     )
     cases = (
         pl.concat([claims_decided, registry_decided], how="diagonal_relaxed")

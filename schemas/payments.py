@@ -8,7 +8,6 @@ price × percent / 100; the cap then reduces the gross amount (price + premium).
 from __future__ import annotations
 
 import pandera.polars as pa
-import polars as pl
 
 from schemas.outcomes import EVIDENCE_ROWS
 

@@ -28,7 +28,6 @@ Blocking rules (which pairs are scored at all; a pair any rule admits is scored 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 BLOCKING_RULES: tuple[tuple[tuple[str, str], ...], ...] = (
@@ -186,7 +185,3 @@ def settings_dict(probability_two_random_records_match: float, *, with_fallback_
         "em_convergence": 0.0001,
         "max_iterations": 25,
     }
-
-
-def log2_bayes_factor(m: float, u: float) -> float:
-    return math.log2(m / u)
