@@ -90,6 +90,30 @@ def payable_outcomes_within_contract_caps(payable_outcomes: pl.DataFrame, contra
 
 
 @dg.asset_check(
+    asset="payable_outcomes",
+    blocking=True,
+    partitions_def=monthly_partitions,
+    additional_ins={"claims_verified": dg.AssetIn("claims_verified"), "contracts": dg.AssetIn("contracts")},
+    description="Every VERIFIED claim whose contract prices its outcome is a payable milestone (paid, "
+    "or held by a cap): pricing loses no verified outcome.",
+)
+def payable_outcomes_hold_every_priced_verified_claim(
+    payable_outcomes: pl.DataFrame, claims_verified: pl.DataFrame, contracts: pl.DataFrame
+) -> dg.AssetCheckResult:
+    verified = claims_verified.filter(pl.col("status") == VERIFIED).select("claim_id", "contract_id", "outcome")
+    priced = verified.join(contracts.select("contract_id", "outcome"), on=["contract_id", "outcome"], how="semi")
+    lost = priced.join(payable_outcomes.select("claim_id"), on="claim_id", how="anti")
+    return dg.AssetCheckResult(
+        passed=lost.height == 0,
+        metadata={
+            "verified_claims": verified.height,
+            "verified_without_a_price": verified.height - priced.height,
+            "priced_but_not_payable": lost.height,
+        },
+    )
+
+
+@dg.asset_check(
     asset="adjustments",
     blocking=False,
     partitions_def=monthly_partitions,
@@ -138,5 +162,6 @@ ledger_checks = [
     claims_verified_have_one_verdict_each,
     payments_pay_each_milestone_once,
     payable_outcomes_within_contract_caps,
+    payable_outcomes_hold_every_priced_verified_claim,
     adjustments_balance_the_ledger,
 ]

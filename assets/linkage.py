@@ -9,7 +9,7 @@ from assets.verification import AS_OF_MONTHS, known_as_of
 from pbr_pipeline.as_of import registry_scan
 from pbr_pipeline.linkage import write_charts
 from pbr_pipeline.linkage_config import load_thresholds
-from pbr_pipeline.links import REVIEW, links_as_of
+from pbr_pipeline.links import REGISTRY_CASE, REVIEW, links_as_of
 from pbr_pipeline.months import month_index
 from pbr_pipeline.resources import InboxResource, WarehouseResource
 from pbr_pipeline.review_sheet import review_sheet, write_review_sheets
@@ -68,9 +68,11 @@ def review_queue(
     `<warehouse>/review_sheets/month=YYYY-MM/`, once with the score and once blind (no score)."""
     known = known_as_of(context, warehouse, inbox)
     month = context.partition_key
-    links = links_as_of(person_links, known.reviews, month_index(month))
-    registry = registry_people(registry_scan(warehouse.path, month))
-    sheet = review_sheet(links.filter(pl.col("decision") == REVIEW), known.claims, known.enrolments, registry)
+    in_review = links_as_of(person_links, known.reviews, month_index(month)).filter(pl.col("decision") == REVIEW)
+    # Only the registry people the cases point at: the filter is pushed into the PILA scan.
+    wanted = in_review.filter(pl.col("kind") == REGISTRY_CASE).select("document").lazy()
+    registry = registry_people(registry_scan(warehouse.path, month).join(wanted, on="document", how="semi"))
+    sheet = review_sheet(in_review, known.claims, known.enrolments, registry)
     written = write_review_sheets(sheet, warehouse.path / "review_sheets" / f"month={month}")
     return dg.Output(sheet, metadata=table_metadata(sheet, frame_schema(sheet), {
         "cases_in_review": sheet.height, "files": ", ".join(path.name for path in written)}))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pbr_pipeline.months import add_months, month_range
+from pbr_pipeline.months import month_range
 from pbr_pipeline.verdicts import judge_claims
 from schemas.outcomes import VERIFIED
 
@@ -31,17 +31,19 @@ def verdict_history(claims, enrolments, pila, minimum_wages, contracts, months: 
     status, reason, contract and `verified_since` as that month's run saw them."""
     schema = {"claim_id": pl.String, "as_of_month": pl.String, "status": pl.String, "reason": pl.String,
               "contract_id": pl.String, "verified_since": pl.String}
-    history = pl.DataFrame(schema=schema)
+    months_judged = []
+    previous = pl.DataFrame(schema={"claim_id": pl.String, "previous_since": pl.String})
     for month in months:
         verdicts = judge_claims(claims, enrolments, pila, minimum_wages, contracts, month, with_evidence=False,
                                 cases=cases, reviews=reviews).select(
             "claim_id", pl.lit(month).alias("as_of_month"), "status", "reason", "contract_id"
         )
-        previous = history.filter(pl.col("as_of_month") == add_months(month, -1)).select("claim_id", pl.col("verified_since").alias("previous_since"))
+        # A VERIFIED streak carries its start from the month before; anything else ends it.
         verdicts = verdicts.join(previous, on="claim_id", how="left").with_columns(
             pl.when(pl.col("status") != VERIFIED).then(None)
             .otherwise(pl.coalesce("previous_since", pl.lit(month)))
             .alias("verified_since")
-        ).select(HISTORY_COLUMNS)
-        history = pl.concat([history, verdicts.cast(schema)], how="vertical")
-    return history.sort("as_of_month", "claim_id")
+        ).select(HISTORY_COLUMNS).cast(schema)
+        months_judged.append(verdicts)
+        previous = verdicts.select("claim_id", pl.col("verified_since").alias("previous_since"))
+    return pl.concat([pl.DataFrame(schema=schema), *months_judged], how="vertical").sort("as_of_month", "claim_id")

@@ -118,3 +118,14 @@ def test_no_output_table_holds_a_document_number_or_a_name(tmp_path):
                  "adjustments", "payment_summary", "verdict_history", "rejected_rows"):
         text = repr(table(world, name, "2025-03").rows())
         assert PERSON not in text and "PEÑA" not in text, name
+
+
+def test_the_pricing_check_notices_a_verified_claim_that_is_not_payable(tmp_path):
+    from assets.ledger_checks import payable_outcomes_hold_every_priced_verified_claim as check
+
+    world = Scenario(tmp_path).enrol("2025-01", PERSON, "2025-01-10")
+    world.job("2025-03", PERSON, ["2025-02"]).claim("2025-03", PERSON, "COLOCACION", "2025-02-15").write()
+    run_all(world, "2025-03")
+    payable, claims, contracts = (table(world, name, "2025-03") for name in ("payable_outcomes", "claims_verified", "contracts"))
+    assert check(payable_outcomes=payable, claims_verified=claims, contracts=contracts).passed
+    assert not check(payable_outcomes=payable.clear(), claims_verified=claims, contracts=contracts).passed
