@@ -6,7 +6,7 @@ import polars as pl
 from assets.metadata import counts_by, frame_schema, table_metadata
 from assets.partitions import monthly_partitions
 from assets.verification import AS_OF_MONTHS, known_as_of
-from pbr_pipeline.as_of import registry_scan
+from pbr_pipeline.as_of import load_reviews, registry_scan
 from pbr_pipeline.linkage import write_charts
 from pbr_pipeline.linkage_config import load_thresholds
 from pbr_pipeline.links import REGISTRY_CASE, REVIEW, links_as_of
@@ -81,11 +81,10 @@ def review_queue(
 @dg.asset(partitions_def=monthly_partitions, group_name="linkage", deps=LINKAGE_INPUTS, kinds={"polars", "parquet"},
           tags={"pbr/access": "analysts"})
 def review_decisions(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource, person_links: pl.DataFrame
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, person_links: pl.DataFrame
 ) -> dg.Output[pl.DataFrame]:
     """The audit of review decisions received up to the month: which case, ACCEPT or REJECT,
     who, when, the note, the file and row it came in, and what became of it (APPLIED,
     SUPERSEDED by a later decision, or UNKNOWN_CASE)."""
-    known = known_as_of(context, warehouse, inbox)
-    audit = review_audit(known.reviews, person_links)
+    audit = review_audit(load_reviews(warehouse.path, context.partition_key), person_links)
     return dg.Output(audit, metadata=table_metadata(audit, frame_schema(audit), {"by_outcome": counts_by(audit, "outcome", "decision")}))

@@ -89,8 +89,12 @@ def load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl.
     people = pl.concat(wanted).unique()
     pila = _received_up_to(warehouse, "pila", month).join(people.lazy(), on="document", how="semi").collect()
     pila = pila.with_columns(period_index_expr(pl.col("period")).alias("period_index"))
-    reviews = (
+    return Known(month=month, enrolments=enrolments, claims=claims, pila=pila, reviews=load_reviews(warehouse, month))
+
+
+def load_reviews(warehouse: Path, month: str) -> pl.DataFrame:
+    """Valid review decisions received up to `month`, with `inbox_index`."""
+    return (
         scan_table(warehouse, "reviews").filter(pl.col("month") <= month).drop("month")
         .with_columns(period_index_expr(pl.col("inbox_month")).alias("inbox_index")).collect()
     )
-    return Known(month=month, enrolments=enrolments, claims=claims, pila=pila, reviews=reviews)
