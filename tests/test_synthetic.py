@@ -527,9 +527,8 @@ def test_someone_is_enrolled_by_two_operators(truth, operator_files):
     assert truth["people"].filter(pl.col("operadores").str.contains("|", literal=True)).height >= 1
 
 
-def test_placement_verdicts_follow_from_the_files(out, truth, operator_files, pila):
-    """Independent of the generator's rules code: owners and enrolment months from the rosters
-    as written, each registry key in its latest version, and the placement window of the rules."""
+def owners_from_rosters(operator_files) -> dict[tuple[str, str], tuple[str, str]]:
+    """Per document as matching reads it: the earliest (enrolment date, operator) in the rosters as written."""
     owner: dict[tuple[str, str], tuple[str, str]] = {}
     for path, (_, records) in operator_files.items():
         if "/inscripciones/" in path:
@@ -538,6 +537,13 @@ def test_placement_verdicts_follow_from_the_files(out, truth, operator_files, pi
                     key = number_key(record["tipo_documento"], record["numero_documento"])
                     listing = (day_iso(record["fecha_inscripcion"]), record["operador"])
                     owner[key] = min(owner.get(key, listing), listing)
+    return owner
+
+
+def test_placement_verdicts_follow_from_the_files(out, truth, operator_files, pila):
+    """Independent of the generator's rules code: owners and enrolment months from the rosters
+    as written, each registry key in its latest version, and the placement window of the rules."""
+    owner = owners_from_rosters(operator_files)
     smmlv = dict(pl.read_csv(out / "reference/smmlv.csv").iter_rows())
     latest = (
         pila.filter(pl.col("periodo").str.contains(PERIOD))
@@ -568,14 +574,7 @@ def test_unclaimed_outcomes_were_never_claimed_by_their_owner(truth, operator_fi
     mistyped number or a wrong type enrols another (nobody's) document."""
     documents = {pid: number_key(*documents.split("|")[0].split(":"))
                  for pid, documents in truth["people"].select("person_id", "documentos").iter_rows()}
-    owner: dict[tuple[str, str], tuple[str, str]] = {}
-    for path, (_, records) in operator_files.items():
-        if "/inscripciones/" in path:
-            for record in records.values():
-                if record.get("fecha_inscripcion"):
-                    key = number_key(record["tipo_documento"], record["numero_documento"])
-                    listing = (day_iso(record["fecha_inscripcion"]), record["operador"])
-                    owner[key] = min(owner.get(key, listing), listing)
+    owner = owners_from_rosters(operator_files)
     own_document = {"DOC_TYPO", "DOC_WRONG_TYPE", "DOC_RENEWED", "INVALID_ROW"}
     claimed = {(p, op, r) for p, op, r, scenario in truth["claims"].select(
         "person_id", "operador", "resultado", "scenario").iter_rows() if scenario not in own_document}
