@@ -33,7 +33,7 @@ from .settings import (
     settings_dict,
 )
 
-U_SAMPLE_PAIRS = 2_000_000
+U_SAMPLE_PAIRS = 10_000_000
 EM_MAX_PAIRS = 2_000_000
 DETERMINISTIC_RECALL = 0.9
 _SIGNIFICANT_DIGITS = 10
