@@ -7,14 +7,16 @@ from assets.metadata import counts_by, frame_schema, table_metadata
 from assets.partitions import monthly_partitions
 from assets.verification import AS_OF_MONTHS, known_as_of
 from pbr_pipeline.as_of import load_reviews, registry_scan
+from pbr_pipeline.claim_cases import person_employers
 from pbr_pipeline.linkage import write_charts
 from pbr_pipeline.linkage_config import load_thresholds
-from pbr_pipeline.links import REGISTRY_CASE, REVIEW, links_as_of
+from pbr_pipeline.links import CLAIM_CASE, REGISTRY_CASE, REVIEW, links_as_of
 from pbr_pipeline.months import month_index
 from pbr_pipeline.resources import InboxResource, WarehouseResource
 from pbr_pipeline.review_sheet import review_sheet, write_review_sheets
 from pbr_pipeline.reviews import review_audit
 from pbr_pipeline.second_pass import find_links, registry_people
+from pbr_pipeline.warehouse import atomic_write_bytes
 
 LINKAGE_INPUTS = [dg.AssetDep(name, partition_mapping=AS_OF_MONTHS) for name in ("enrolments", "claims", "pila", "reviews")]
 
@@ -26,15 +28,20 @@ def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     enrolled, and every enrolled person absent from PILA, scored by the Splink model trained on
     the month's records (or its documented fallback), with the best candidate, probability,
     weight, ambiguity and the matcher's decision (ACCEPT, REVIEW, NONE). The model JSON and the
-    match-weights and waterfall charts are written to `<warehouse>/linkage/month=YYYY-MM/`.
+    match-weights and waterfall charts are written to `<warehouse>/linkage/month=YYYY-MM/`,
+    with the claim cases' own model (`claims_model.json`) and employer evidence
+    (`claims_employer_evidence.json`).
     Holds documents: data team only."""
     known = known_as_of(context, warehouse, inbox)
     month = context.partition_key
     thresholds = load_thresholds(inbox.path)
     registry = registry_people(registry_scan(warehouse.path, month))
-    result = find_links(known.claims, known.enrolments, registry, thresholds)
+    employers = person_employers(registry_scan(warehouse.path, month))
+    result = find_links(known.claims, known.enrolments, registry, employers, thresholds)
     folder = warehouse.path / "linkage" / f"month={month}"
     model_path = result.model.save(folder / "model.json")
+    claims_model_path = result.claims_model.save(folder / "claims_model.json")
+    atomic_write_bytes(folder / "claims_employer_evidence.json", (result.employer_evidence.to_json() + "\n").encode("utf-8"))
     in_review = result.cases.filter(pl.col("matcher_decision") == REVIEW).select("case_id", "left", "document")
     reviewed_pairs = result.explanations.join(
         in_review.select(pl.col("left").alias("left_id"), pl.col("document").alias("right_id")), on=["left_id", "right_id"], how="semi"
@@ -52,6 +59,8 @@ def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                 "model_note": result.model.note,
                 "thresholds": f"accept ≥ {thresholds.accept}, review ≥ {thresholds.review}, ambiguity margin {thresholds.ambiguity_margin} bits",
                 "model_json": dg.MetadataValue.path(str(model_path)),
+                "claims_model_json": dg.MetadataValue.path(str(claims_model_path)),
+                "claims_employer_m": result.employer_evidence.m,
                 "charts": ", ".join(path.name for path in charts) or "none",
             },
         ),
@@ -70,7 +79,10 @@ def review_queue(
     month = context.partition_key
     in_review = links_as_of(person_links, known.reviews, month_index(month)).filter(pl.col("decision") == REVIEW)
     # Only the registry people the cases point at: the filter is pushed into the PILA scan.
-    wanted = in_review.filter(pl.col("kind") == REGISTRY_CASE).select("document").lazy()
+    # Registry cases show the registry person; claim cases the registry names of the claim's document.
+    claim_documents = known.claims.join(in_review.filter(pl.col("kind") == CLAIM_CASE).select(pl.col("left").alias("claim_id")),
+                                        on="claim_id", how="semi").select("document")
+    wanted = pl.concat([in_review.filter(pl.col("kind") == REGISTRY_CASE).select("document"), claim_documents]).unique().lazy()
     registry = registry_people(registry_scan(warehouse.path, month).join(wanted, on="document", how="semi"))
     sheet = review_sheet(in_review, known.claims, known.enrolments, registry)
     written = write_review_sheets(sheet, warehouse.path / "review_sheets" / f"month={month}")

@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from pbr_pipeline.as_of import load_known, registry_scan
+from pbr_pipeline.claim_cases import person_employers
 from pbr_pipeline.ingest import inbox_months, ingest_table
 from pbr_pipeline.linkage_config import load_thresholds
 from pbr_pipeline.links import ACCEPT, CLAIM_CASE, REGISTRY_CASE, REVIEW, links_as_of
@@ -95,7 +96,8 @@ def main() -> int:
     known = load_known(warehouse, data_dir, month)
     started = time.perf_counter()
     registry = registry_people(registry_scan(warehouse, month))
-    second = find_links(known.claims, known.enrolments, registry, load_thresholds(data_dir))
+    employers = person_employers(registry_scan(warehouse, month))
+    second = find_links(known.claims, known.enrolments, registry, employers, load_thresholds(data_dir))
     links = links_as_of(second.cases, known.reviews, month_index(month))
     print(f"second pass: {time.perf_counter() - started:.1f} s; model: {second.model.note}")
 

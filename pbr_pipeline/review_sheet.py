@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pbr_pipeline.claim_cases import NAMES
 from pbr_pipeline.links import CLAIM_CASE, REGISTRY_CASE
 from pbr_pipeline.second_pass import enrolled_people
 from pbr_pipeline.warehouse import atomic_write_bytes
@@ -18,6 +19,9 @@ from pbr_pipeline.xlsx import xlsx_bytes
 FIELDS = ("document_type", "document_number", "first_name", "second_name", "first_surname", "second_surname", "birth_date", "sex")
 DECISION_COLUMNS = ("id_caso", "decision", "revisor", "fecha_revision", "nota")
 SCORE_COLUMNS = ("match_probability", "match_weight", "ambiguous")
+LEVEL_FIELDS = ("document", "given_names", "surnames", "birth_date", "sex", "employer")
+"""The level each field of the model hit (`level_<field>`): what the matcher saw agree, e.g.
+"one edit" or "claimed employer in the person's PILA rows"."""
 
 
 def _side(frame: pl.DataFrame, prefix: str) -> pl.DataFrame:
@@ -29,9 +33,15 @@ def _side(frame: pl.DataFrame, prefix: str) -> pl.DataFrame:
 
 
 def review_sheet(in_review: pl.DataFrame, claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
-    """One row per case in review, left and right records side by side."""
+    """One row per case in review, left and right records side by side, the fields that
+    agreed and disagreed, and the level each field of the model hit. `registry` holds (at
+    least) the registry people of the registry cases and of the claim cases' documents."""
     people = enrolled_people(enrolments)
-    claim_side = claims.select(pl.col("claim_id").alias("id"), "document_type", "document_number")
+    # A claim carries no names: the sheet shows those of the registry row under its document,
+    # as the matcher compared them (`claim_cases.claim_records`).
+    registry_names = registry.select(pl.col("id").alias("document"), *NAMES)
+    claim_side = claims.select(pl.col("claim_id").alias("id"), "document", "document_type", "document_number").join(
+        registry_names, on="document", how="left").drop("document")
     pieces = []
     for kind, left, right in ((CLAIM_CASE, claim_side, people), (REGISTRY_CASE, people, registry)):
         cases = in_review.filter(pl.col("kind") == kind)
@@ -44,7 +54,10 @@ def review_sheet(in_review: pl.DataFrame, claims: pl.DataFrame, enrolments: pl.D
                      for side in ("left", "right")] for name in FIELDS}
     agreed = pl.concat_list(*(pl.when(l.is_not_null() & (l == r)).then(pl.lit(name)) for name, (l, r) in folded.items())).list.drop_nulls()
     disagreed = pl.concat_list(*(pl.when(l.is_not_null() & r.is_not_null() & (l != r)).then(pl.lit(name)) for name, (l, r) in folded.items())).list.drop_nulls()
+    levels = [pl.col(f"level_{name}") if f"level_{name}" in sheet.columns else pl.lit(None, pl.String).alias(f"level_{name}")
+              for name in LEVEL_FIELDS]
     return sheet.with_columns(
+        *levels,
         agreed.list.join(", ").alias("agreed"),
         disagreed.list.join(", ").alias("disagreed"),
         pl.col("case_id").alias("id_caso"),
@@ -52,7 +65,7 @@ def review_sheet(in_review: pl.DataFrame, claims: pl.DataFrame, enrolments: pl.D
     ).select(
         "kind", *SCORE_COLUMNS,
         *(f"left_{name}" for name in FIELDS), *(f"right_{name}" for name in FIELDS),
-        "agreed", "disagreed", *DECISION_COLUMNS,
+        "agreed", "disagreed", *(f"level_{name}" for name in LEVEL_FIELDS), *DECISION_COLUMNS,
     ).sort("kind", "id_caso")
 
 

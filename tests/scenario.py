@@ -74,19 +74,19 @@ class Scenario:
         return self
 
     def claim(self, month: str, number: str, outcome: str, date: str, operator: str = "OP-001",
-              doc_type: str = "CC") -> "Scenario":
+              doc_type: str = "CC", support: str = EMPLOYER) -> "Scenario":
         self.rows[(month, "reportes", operator)].append({
             "operador": operator, "programa": "EMPLEO", "tipo_documento": doc_type, "numero_documento": number,
-            "resultado": outcome, "fecha_resultado": date, "soporte": EMPLOYER,
+            "resultado": outcome, "fecha_resultado": date, "soporte": support,
         })
         return self
 
     def job(self, received: str, number: str, periods: list[str], employer: str = EMPLOYER, doc_type: str = "CC",
-            contributor_type: int = 1, days: int = 30, ibc: int | None = None) -> "Scenario":
+            contributor_type: int = 1, days: int = 30, ibc: int | None = None, first_name: str = "ANA") -> "Scenario":
         """PILA rows for `periods`, delivered in the extract received in `received`."""
         for period in periods:
             self.rows[(received, "registros/pila", "pila")].append({
-                "tipo_documento": doc_type, "numero_documento": number, "primer_nombre": "ANA", "primer_apellido": "PEÑA",
+                "tipo_documento": doc_type, "numero_documento": number, "primer_nombre": first_name, "primer_apellido": "PEÑA",
                 "segundo_apellido": "RUIZ", "periodo": period, "nit_aportante": employer,
                 "tipo_cotizante": str(contributor_type), "dias_cotizados": str(days),
                 "ibc": str(ibc if ibc is not None else SMMLV[int(period[:4])] * days // 30),

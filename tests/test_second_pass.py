@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from pbr_pipeline.linkage import LinkageModel
-from pbr_pipeline.months import month_range
+from pbr_pipeline.as_of import registry_scan
+from pbr_pipeline.claim_cases import EMPLOYER_AGREES, person_employers
+from pbr_pipeline.linkage import LinkageModel, Thresholds
+from pbr_pipeline.months import month_index, month_range
 from pbr_pipeline.runner import run_month
+from pbr_pipeline.second_pass import find_links, registry_people
 from pbr_pipeline.warehouse import read_partition
-from tests.scenario import Scenario
+from tests.scenario import EMPLOYER, Scenario
 
 PERSON = "1098765432"
 TYPO = "1098765423"  # the last two digits swapped
@@ -92,3 +95,64 @@ def test_a_renewed_document_is_linked_to_the_registry_by_name_and_birth(tmp_path
     assert links["matcher_decision"].to_list() in (["ACCEPT"], ["REVIEW"])
     status = table(world, "claims_verified", "2025-03")["status"][0]
     assert status == ("VERIFIED" if links["matcher_decision"][0] == "ACCEPT" else "REVIEW")
+
+
+def roster_typo_world(tmp_path, registry_first_name: str) -> Scenario:
+    """The roster mistyped the number; the claim and the registry give the right one."""
+    world = Scenario(tmp_path).enrol("2025-01", TYPO, "2025-01-10")
+    world.enrol("2025-01", "52111222", "2025-01-12", first_name="LUIS")
+    world.job("2025-03", PERSON, ["2025-02"], first_name=registry_first_name)
+    world.claim("2025-03", PERSON, "COLOCACION", "2025-02-15")
+    return world
+
+
+def test_a_claim_is_compared_by_the_names_the_registry_holds_for_its_document(tmp_path):
+    world = roster_typo_world(tmp_path / "agree", "ANA").write()
+    run_all(world, "2025-03")
+    case = table(world, "person_links", "2025-03").filter(pl.col("kind") == "claim").row(0, named=True)
+    # Nobody here has a second given name: the first agrees and the second is missing.
+    assert (case["level_document"], case["level_given_names"], case["level_surnames"]) == (
+        "one edit", "first equal, second missing", "both equal")
+    assert case["weight_given_names"] > 0 and case["matcher_decision"] == "ACCEPT"
+    claim = table(world, "claims_verified", "2025-03").row(0, named=True)
+    assert (claim["status"], claim["match_method"]) == ("VERIFIED", "PROBABILISTIC")
+
+    other = roster_typo_world(tmp_path / "differ", "MARTA").write()  # the registry knows the number as somebody else
+    run_all(other, "2025-03")
+    case = table(other, "person_links", "2025-03").filter(pl.col("kind") == "claim").row(0, named=True)
+    assert case["level_given_names"] == "else" and case["weight_given_names"] < 0
+
+
+def claim_case_as_of(world: Scenario, month: str) -> dict:
+    known = world.known(month)
+    pila = registry_scan(world.settings.warehouse, month)
+    second = find_links(known.claims, known.enrolments, registry_people(pila), person_employers(pila), Thresholds())
+    return second.cases.filter(pl.col("kind") == "claim").row(0, named=True)
+
+
+def test_a_link_resting_on_registry_rows_is_known_only_from_the_month_they_arrive(tmp_path):
+    # The registry names the claim's document in April: the names weigh from then on.
+    names = Scenario(tmp_path / "names").enrol("2025-01", TYPO, "2025-01-10").enrol("2025-01", "52111222", "2025-01-12", first_name="LUIS")
+    names.claim("2025-02", PERSON, "COLOCACION", "2025-01-20").job("2025-04", PERSON, ["2025-01"]).write()
+    case = claim_case_as_of(names, "2025-04")
+    assert case["level_given_names"] == "first equal, second missing" and case["known_index"] == month_index("2025-04")
+
+    # The claim is mistyped; April's registry shows the enrolled person at the claimed employer.
+    employer = Scenario(tmp_path / "employer").enrol("2025-01", PERSON, "2025-01-10").enrol("2025-01", "52111222", "2025-01-12", first_name="LUIS")
+    employer.claim("2025-02", TYPO, "COLOCACION", "2025-01-20", support=f"{EMPLOYER}-5").job("2025-04", PERSON, ["2025-01"]).write()
+    case = claim_case_as_of(employer, "2025-04")
+    assert case["level_employer"] == EMPLOYER_AGREES and case["weight_employer"] > 0
+    assert case["known_index"] == month_index("2025-04")
+
+
+def test_a_claim_linked_before_its_document_was_enrolled_stays_with_its_person_and_the_ledger_balances(tmp_path):
+    # The roster mistyped the number; the claim is linked and paid in March. In April the
+    # operator enrols the right number too: the claim keeps its link (paid once, no reversal).
+    world = roster_typo_world(tmp_path, "ANA")
+    world.enrol("2025-04", PERSON, "2025-01-10").write()
+    run_all(world, "2025-04")
+    paid = table(world, "payments", "2025-03")
+    assert paid["amount_cop"].to_list() == [1_400_000]
+    april = table(world, "claims_verified", "2025-04").row(0, named=True)
+    assert (april["status"], april["match_method"]) == ("VERIFIED", "PROBABILISTIC")
+    assert table(world, "payments", "2025-04").height == 0 and table(world, "adjustments", "2025-04").height == 0
