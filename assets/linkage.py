@@ -7,7 +7,6 @@ from assets.metadata import counts_by, frame_schema, table_metadata
 from assets.partitions import monthly_partitions
 from assets.verification import AS_OF_MONTHS, known_as_of
 from pbr_pipeline.as_of import load_reviews, registry_scan
-from pbr_pipeline.claim_cases import person_employers
 from pbr_pipeline.linkage import write_charts
 from pbr_pipeline.linkage_config import load_thresholds
 from pbr_pipeline.links import CLAIM_CASE, REGISTRY_CASE, REVIEW, links_as_of
@@ -15,7 +14,7 @@ from pbr_pipeline.months import month_index
 from pbr_pipeline.resources import InboxResource, WarehouseResource
 from pbr_pipeline.review_sheet import review_sheet, write_review_sheets
 from pbr_pipeline.reviews import review_audit
-from pbr_pipeline.second_pass import find_links, registry_people
+from pbr_pipeline.second_pass import find_links, registry_inputs, registry_people
 from pbr_pipeline.warehouse import atomic_write_bytes
 
 LINKAGE_INPUTS = [dg.AssetDep(name, partition_mapping=AS_OF_MONTHS) for name in ("enrolments", "claims", "pila", "reviews")]
@@ -35,8 +34,7 @@ def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     known = known_as_of(context, warehouse, inbox)
     month = context.partition_key
     thresholds = load_thresholds(inbox.path)
-    registry = registry_people(registry_scan(warehouse.path, month))
-    employers = person_employers(registry_scan(warehouse.path, month))
+    registry, employers = registry_inputs(registry_scan(warehouse.path, month), known.enrolments)
     result = find_links(known.claims, known.enrolments, registry, employers, thresholds)
     folder = warehouse.path / "linkage" / f"month={month}"
     model_path = result.model.save(folder / "model.json")
@@ -83,7 +81,7 @@ def review_queue(
     claim_documents = known.claims.join(in_review.filter(pl.col("kind") == CLAIM_CASE).select(pl.col("left").alias("claim_id")),
                                         on="claim_id", how="semi").select("document")
     wanted = pl.concat([in_review.filter(pl.col("kind") == REGISTRY_CASE).select("document"), claim_documents]).unique().lazy()
-    registry = registry_people(registry_scan(warehouse.path, month).join(wanted, on="document", how="semi"))
+    registry = registry_people(registry_scan(warehouse.path, month).join(wanted, on="document", how="semi")).collect()
     sheet = review_sheet(in_review, known.claims, known.enrolments, registry)
     written = write_review_sheets(sheet, warehouse.path / "review_sheets" / f"month={month}")
     return dg.Output(sheet, metadata=table_metadata(sheet, frame_schema(sheet), {

@@ -22,13 +22,12 @@ from pathlib import Path
 import polars as pl
 
 from pbr_pipeline.as_of import load_known, registry_scan
-from pbr_pipeline.claim_cases import person_employers
 from pbr_pipeline.ingest import inbox_months, ingest_table
 from pbr_pipeline.linkage_config import load_thresholds
 from pbr_pipeline.links import ACCEPT, CLAIM_CASE, REGISTRY_CASE, REVIEW, links_as_of
 from pbr_pipeline.matching import canonical_document
 from pbr_pipeline.months import month_index, parse_month_range
-from pbr_pipeline.second_pass import find_links, registry_people
+from pbr_pipeline.second_pass import find_links, registry_inputs
 from pbr_pipeline.settings import PROJECT_ROOT
 from pbr_pipeline.synthetic import LEVELS, generate
 from pbr_pipeline.tables import CLAIMS, ENROLMENTS, PILA, REVIEWS
@@ -95,8 +94,7 @@ def main() -> int:
     month = inbox_months(data_dir)[-1]
     known = load_known(warehouse, data_dir, month)
     started = time.perf_counter()
-    registry = registry_people(registry_scan(warehouse, month))
-    employers = person_employers(registry_scan(warehouse, month))
+    registry, employers = registry_inputs(registry_scan(warehouse, month), known.enrolments)
     second = find_links(known.claims, known.enrolments, registry, employers, load_thresholds(data_dir))
     links = links_as_of(second.cases, known.reviews, month_index(month))
     print(f"second pass: {time.perf_counter() - started:.1f} s; model: {second.model.note}")

@@ -67,13 +67,14 @@ def claimed_employer() -> pl.Expr:
     )
 
 
-def person_employers(pila: pl.LazyFrame) -> pl.DataFrame:
-    """document, employer_nit, inbox_index: every employer in each person's registry rows, and
-    the month index it was first delivered in."""
+def person_employers(pila: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
+    """document, employer_nit, inbox_index: every employer in the registry rows of `documents`
+    (the enrolled people: the only candidates of a claim), and the month index it was first
+    delivered in. Lazy: the semi-join is pushed into the PILA scan."""
     return (
-        pila.group_by("document", "employer_nit").agg(pl.col("inbox_index").min())
+        pila.join(documents, on="document", how="semi")
+        .group_by("document", "employer_nit").agg(pl.col("inbox_index").min())
         .sort("document", "employer_nit")
-        .collect()
     )
 
 
@@ -126,15 +127,13 @@ class EmployerEvidence:
     roster_sizes: pl.DataFrame
     """operator, roster_size: the floor of u is one person in the roster."""
 
-    def describe(self) -> dict:
+    def to_json(self) -> str:
+        """The parameters as a verifier reads them beside the model (`claims_employer_evidence.json`)."""
         source = (f"estimated from {self.estimated_from:,} claims linked by document" if self.estimated_from
                   else f"documented fallback (fewer than {EMPLOYER_M_MIN_CLAIMS} claims linked by document name an employer)")
-        return {"m": self.m, "m_source": source,
-                "u": "per operator and employer: share of the operator's enrolled people with that employer in PILA "
-                     "(at least one person of the roster)"}
-
-    def to_json(self) -> str:
-        return json.dumps(self.describe(), sort_keys=True, indent=2)
+        return json.dumps({"m": self.m, "m_source": source,
+                           "u": "per operator and employer: share of the operator's enrolled people with that employer "
+                                "in PILA (at least one person of the roster)"}, sort_keys=True, indent=2)
 
 
 def employer_evidence(claims: pl.DataFrame, rosters: pl.DataFrame, employers: pl.DataFrame) -> EmployerEvidence:

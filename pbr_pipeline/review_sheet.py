@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pbr_pipeline.claim_cases import NAMES
+from pbr_pipeline.claim_cases import claim_records
 from pbr_pipeline.links import CLAIM_CASE, REGISTRY_CASE
 from pbr_pipeline.second_pass import enrolled_people
 from pbr_pipeline.warehouse import atomic_write_bytes
@@ -38,10 +38,9 @@ def review_sheet(in_review: pl.DataFrame, claims: pl.DataFrame, enrolments: pl.D
     least) the registry people of the registry cases and of the claim cases' documents."""
     people = enrolled_people(enrolments)
     # A claim carries no names: the sheet shows those of the registry row under its document,
-    # as the matcher compared them (`claim_cases.claim_records`).
-    registry_names = registry.select(pl.col("id").alias("document"), *NAMES)
-    claim_side = claims.select(pl.col("claim_id").alias("id"), "document", "document_type", "document_number").join(
-        registry_names, on="document", how="left").drop("document")
+    # as the matcher compared them.
+    claim_side = claim_records(claims.select(pl.col("claim_id").alias("id"), "document", "document_type", "document_number"),
+                               registry)
     pieces = []
     for kind, left, right in ((CLAIM_CASE, claim_side, people), (REGISTRY_CASE, people, registry)):
         cases = in_review.filter(pl.col("kind") == kind)

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from pbr_pipeline.claim_cases import (
+    NAMES,
     EmployerEvidence,
     claim_records,
     claimed_employer,
     claims_model,
     employer_evidence,
+    person_employers,
     with_employer_evidence,
 )
 from pbr_pipeline.ids import stable_ids
@@ -34,8 +36,6 @@ from pbr_pipeline.linkage import LinkageModel, Thresholds, decide, score, train_
 from pbr_pipeline.linkage.model import canonical_json
 from pbr_pipeline.linkage.settings import rule_sql
 from pbr_pipeline.links import ACCEPT, CLAIM_CASE, REGISTRY_CASE, REVIEW
-
-_NAMES = ("first_name", "second_name", "first_surname", "second_surname")
 
 
 @dataclass(frozen=True)
@@ -62,20 +62,27 @@ def enrolled_people(enrolments: pl.DataFrame) -> pl.DataFrame:
         .group_by("document", maintain_order=True)
         .first()
         .select(pl.col("document").alias("id"), "operator", "inbox_index", "document_type", "document_number",
-                *_NAMES, "birth_date", "sex")
+                *NAMES, "birth_date", "sex")
     )
 
 
-def registry_people(pila: pl.LazyFrame) -> pl.DataFrame:
+def registry_people(pila: pl.LazyFrame) -> pl.LazyFrame:
     """One person record per canonical document in the registry: the names of its first row,
     and the month index it was first delivered in."""
     return (
         pila.sort("inbox_index", "source_file", "source_row")
         .group_by("document", maintain_order=True)
         .first()
-        .select(pl.col("document").alias("id"), "inbox_index", "document_type", "document_number", *_NAMES)
-        .collect()
+        .select(pl.col("document").alias("id"), "inbox_index", "document_type", "document_number", *NAMES)
     )
+
+
+def registry_inputs(pila: pl.LazyFrame, enrolments: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What the second pass reads of the registry, collected together from one PILA scan: its
+    people (`registry_people`) and the employers of the enrolled people (`person_employers`)."""
+    enrolled = enrolments.select("document").unique().lazy()
+    people, employers = pl.collect_all([registry_people(pila), person_employers(pila, enrolled)])
+    return people, employers
 
 
 def blocked_for_registry(model: LinkageModel) -> LinkageModel:
@@ -92,8 +99,8 @@ def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.Data
                thresholds: Thresholds, seed: int = 1) -> SecondPass:
     """Score every open case once, with a model trained on these records (all as of the run).
 
-    `registry`: the registry's people (`registry_people`); `employers`: every employer in each
-    person's registry rows (`claim_cases.person_employers`)."""
+    `registry` and `employers`: the registry's people and the enrolled people's employers
+    (`registry_inputs`)."""
     people = enrolled_people(enrolments)
     # Who each operator enrolled: a person enrolled by two operators belongs to both rosters.
     rosters = enrolments.select("document", "operator").unique()
@@ -117,16 +124,16 @@ def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.Data
     claim_model = claims_model(model, roster_size)
     evidence = employer_evidence(claims, rosters, employers)
     claim_left = claim_records(claim_cases, registry)
-    claim_pairs = score(claim_left.drop("names_index"), people.select(person_columns), claim_model)
-    claim_pairs = with_employer_evidence(claim_pairs, claim_cases, employers, evidence)
     # A claim is only ever linked to a person its own operator enrolled, and never to a roster
     # row with its own document (a later enrolment: deterministic matching's business).
     claim_pairs = (
-        claim_pairs.join(claim_cases.select(pl.col("id").alias("left_id"), "operator", pl.col("document").alias("_own")), on="left_id")
+        score(claim_left.drop("names_index"), people.select(person_columns), claim_model)
+        .join(claim_cases.select(pl.col("id").alias("left_id"), "operator", pl.col("document").alias("_own")), on="left_id")
         .join(rosters.rename({"document": "right_id"}), on=["right_id", "operator"], how="semi")
         .filter(pl.col("right_id") != pl.col("_own"))
         .drop("operator", "_own")
     )
+    claim_pairs = with_employer_evidence(claim_pairs, claim_cases, employers, evidence)
     registry_pairs = score(registry_cases.select(person_columns), registry.drop("inbox_index"), blocked_for_registry(model))
 
     def known_from(decided: pl.DataFrame, left: pl.DataFrame, right: pl.DataFrame, evidence: list[str]) -> pl.DataFrame:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import polars as pl
 
 from pbr_pipeline.as_of import registry_scan
-from pbr_pipeline.claim_cases import EMPLOYER_AGREES, person_employers
+from pbr_pipeline.claim_cases import EMPLOYER_AGREES
 from pbr_pipeline.linkage import LinkageModel, Thresholds
 from pbr_pipeline.months import month_index, month_range
 from pbr_pipeline.runner import run_month
-from pbr_pipeline.second_pass import find_links, registry_people
+from pbr_pipeline.second_pass import find_links, registry_inputs
 from pbr_pipeline.warehouse import read_partition
 from tests.scenario import EMPLOYER, Scenario
 
@@ -125,8 +125,8 @@ def test_a_claim_is_compared_by_the_names_the_registry_holds_for_its_document(tm
 
 def claim_case_as_of(world: Scenario, month: str) -> dict:
     known = world.known(month)
-    pila = registry_scan(world.settings.warehouse, month)
-    second = find_links(known.claims, known.enrolments, registry_people(pila), person_employers(pila), Thresholds())
+    registry, employers = registry_inputs(registry_scan(world.settings.warehouse, month), known.enrolments)
+    second = find_links(known.claims, known.enrolments, registry, employers, Thresholds())
     return second.cases.filter(pl.col("kind") == "claim").row(0, named=True)
 
 
