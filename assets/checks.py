@@ -7,8 +7,8 @@ from assets.ingestion import raw_asset_name
 from assets.metadata import markdown_table
 from assets.partitions import monthly_partitions
 from assets.validation import rejected_asset_name
-from pbr_pipeline.tables import INPUT_TABLES, InputTable
-from pbr_pipeline.validate import rejected_rows_per_file
+from pbr_pipeline.intake.tables import INPUT_TABLES, InputTable
+from pbr_pipeline.intake.validate import rejected_rows_per_file
 from schemas.provenance import SOURCE_FILE
 
 

@@ -8,8 +8,8 @@ import dagster as dg
 import polars as pl
 
 from assets.partitions import monthly_partitions
-from pbr_pipeline.expectations import ExpectationReport, validate_claims_verified, validate_payments, write_report
-from pbr_pipeline.resources import WarehouseResource
+from pbr_pipeline.verify.expectations import ExpectationReport, validate_claims_verified, validate_payments, write_report
+from assets.resources import WarehouseResource
 
 
 def _result(report: ExpectationReport, warehouse: WarehouseResource, month: str) -> dg.AssetCheckResult:

@@ -5,9 +5,9 @@ import polars as pl
 
 from assets.metadata import frame_schema, markdown_table, table_metadata
 from assets.partitions import monthly_partitions
-from pbr_pipeline.ingest import IngestedTable, ingest_table
-from pbr_pipeline.resources import InboxResource
-from pbr_pipeline.tables import CLAIMS, ENROLMENTS, INPUT_TABLES, MINIMUM_WAGES, PILA, POVERTY_LINES, REVIEWS, InputTable
+from pbr_pipeline.intake.ingest import IngestedTable, ingest_table
+from assets.resources import InboxResource
+from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, INPUT_TABLES, MINIMUM_WAGES, PILA, POVERTY_LINES, REVIEWS, InputTable
 
 RAW_DESCRIPTIONS = {
     ENROLMENTS.name: "Enrolment rosters operators sent this month (`inbox/<month>/inscripciones/`), every cell as written.",

@@ -6,10 +6,10 @@ import polars as pl
 
 from assets.metadata import markdown_table
 from assets.partitions import monthly_partitions
-from pbr_pipeline.ingest import inbox_months
-from pbr_pipeline.months import month_range
-from pbr_pipeline.resources import InboxResource, WarehouseResource
-from pbr_pipeline.warehouse import scan_table, stored_months
+from pbr_pipeline.intake.ingest import inbox_months
+from pbr_pipeline.core.months import month_range
+from assets.resources import InboxResource, WarehouseResource
+from pbr_pipeline.core.warehouse import scan_table, stored_months
 from schemas.outcomes import PENDING, REASONS, STATUSES, VERIFIED
 
 

@@ -6,16 +6,16 @@ import polars as pl
 from assets.metadata import counts_by, frame_schema, table_metadata
 from assets.partitions import monthly_partitions
 from assets.verification import AS_OF_MONTHS, known_as_of
-from pbr_pipeline.as_of import load_reviews, registry_scan
-from pbr_pipeline.linkage import write_charts
-from pbr_pipeline.linkage_config import load_thresholds
-from pbr_pipeline.links import CLAIM_CASE, REGISTRY_CASE, REVIEW, links_as_of
-from pbr_pipeline.months import month_index
-from pbr_pipeline.resources import InboxResource, WarehouseResource
-from pbr_pipeline.review_sheet import review_sheet, write_review_sheets
-from pbr_pipeline.reviews import review_audit
-from pbr_pipeline.second_pass import find_links, registry_inputs, registry_people
-from pbr_pipeline.warehouse import atomic_write_bytes
+from pbr_pipeline.verify.as_of import load_reviews, registry_scan
+from pbr_pipeline.identity.linkage import write_charts
+from pbr_pipeline.identity.linkage_config import load_thresholds
+from pbr_pipeline.identity.links import CLAIM_CASE, REGISTRY_CASE, REVIEW, links_as_of
+from pbr_pipeline.core.months import month_index
+from assets.resources import InboxResource, WarehouseResource
+from pbr_pipeline.identity.review_sheet import review_sheet, write_review_sheets
+from pbr_pipeline.identity.reviews import review_audit
+from pbr_pipeline.identity.second_pass import find_links, registry_inputs, registry_people
+from pbr_pipeline.core.warehouse import atomic_write_bytes
 
 LINKAGE_INPUTS = [dg.AssetDep(name, partition_mapping=AS_OF_MONTHS) for name in ("enrolments", "claims", "pila", "reviews")]
 

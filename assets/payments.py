@@ -6,9 +6,9 @@ import polars as pl
 from assets.metadata import column_schema, counts_by, table_metadata
 from assets.partitions import monthly_partitions
 from assets.verification import AS_OF_INPUTS, known_as_of, months_of_history
-from pbr_pipeline import verification
-from pbr_pipeline.person_keys import person_key_secret
-from pbr_pipeline.resources import InboxResource, WarehouseResource
+from pbr_pipeline.verify import tables as verification
+from pbr_pipeline.core.keys import person_key_secret
+from assets.resources import InboxResource, WarehouseResource
 from schemas.payments import Adjustments, PayableOutcomes, Payments, PaymentSummary
 
 

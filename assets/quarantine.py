@@ -6,7 +6,7 @@ import polars as pl
 from assets.metadata import column_schema, counts_by, table_metadata
 from assets.partitions import monthly_partitions
 from assets.validation import rejected_asset_name
-from pbr_pipeline.tables import INPUT_TABLES
+from pbr_pipeline.intake.tables import INPUT_TABLES
 from schemas.rejected_rows import RejectedRows
 
 _INS = {rejected_asset_name(table): dg.AssetIn(rejected_asset_name(table)) for table in INPUT_TABLES}

@@ -6,8 +6,8 @@ import polars as pl
 from assets.ingestion import raw_asset_name
 from assets.metadata import column_schema, counts_by, table_metadata
 from assets.partitions import monthly_partitions
-from pbr_pipeline.tables import CLAIMS, ENROLMENTS, INPUT_TABLES, MINIMUM_WAGES, PILA, POVERTY_LINES, REVIEWS, InputTable
-from pbr_pipeline.validate import rejected_rows_per_file, validate_table
+from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, INPUT_TABLES, MINIMUM_WAGES, PILA, POVERTY_LINES, REVIEWS, InputTable
+from pbr_pipeline.intake.validate import rejected_rows_per_file, validate_table
 from schemas.rejected_rows import RejectedRows
 
 VALID_DESCRIPTIONS = {

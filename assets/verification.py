@@ -5,14 +5,14 @@ import polars as pl
 
 from assets.metadata import column_schema, counts_by, frame_schema, table_metadata
 from assets.partitions import monthly_partitions
-from pbr_pipeline.as_of import Known, load_known
-from pbr_pipeline.contracts import ContractError, contracts_frame, load_contracts
-from pbr_pipeline.history import history_months, verdict_history as build_verdict_history
-from pbr_pipeline.ingest import inbox_months
-from pbr_pipeline.links import REGISTRY_CASE
-from pbr_pipeline.person_keys import person_key_secret
-from pbr_pipeline.resources import InboxResource, WarehouseResource
-from pbr_pipeline import verification
+from pbr_pipeline.verify.as_of import Known, load_known
+from pbr_pipeline.money.contracts import ContractError, contracts_frame, load_contracts
+from pbr_pipeline.verify.history import history_months, verdict_history as build_verdict_history
+from pbr_pipeline.intake.ingest import inbox_months
+from pbr_pipeline.identity.links import REGISTRY_CASE
+from pbr_pipeline.core.keys import person_key_secret
+from assets.resources import InboxResource, WarehouseResource
+from pbr_pipeline.verify import tables as verification
 from schemas.outcomes import ClaimsVerified, OutcomesUnclaimed, PersonIndex
 
 # As of month M the pipeline knows every partition up to M: the lineage says so, and asset

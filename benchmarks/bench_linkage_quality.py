@@ -21,18 +21,18 @@ from pathlib import Path
 
 import polars as pl
 
-from pbr_pipeline.as_of import load_known, registry_scan
-from pbr_pipeline.ingest import inbox_months, ingest_table
-from pbr_pipeline.linkage_config import load_thresholds
-from pbr_pipeline.links import ACCEPT, CLAIM_CASE, REGISTRY_CASE, REVIEW, links_as_of
-from pbr_pipeline.matching import canonical_document
-from pbr_pipeline.months import month_index, parse_month_range
-from pbr_pipeline.second_pass import find_links, registry_inputs
-from pbr_pipeline.settings import PROJECT_ROOT
+from pbr_pipeline.verify.as_of import load_known, registry_scan
+from pbr_pipeline.intake.ingest import inbox_months, ingest_table
+from pbr_pipeline.identity.linkage_config import load_thresholds
+from pbr_pipeline.identity.links import ACCEPT, CLAIM_CASE, REGISTRY_CASE, REVIEW, links_as_of
+from pbr_pipeline.identity.matching import canonical_document
+from pbr_pipeline.core.months import month_index, parse_month_range
+from pbr_pipeline.identity.second_pass import find_links, registry_inputs
+from pbr_pipeline.core.settings import PROJECT_ROOT
 from pbr_pipeline.synthetic import LEVELS, generate
-from pbr_pipeline.tables import CLAIMS, ENROLMENTS, PILA, REVIEWS
-from pbr_pipeline.validate import validate_table
-from pbr_pipeline.warehouse import write_partition
+from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, PILA, REVIEWS
+from pbr_pipeline.intake.validate import validate_table
+from pbr_pipeline.core.warehouse import write_partition
 
 
 def prepare(args: argparse.Namespace) -> tuple[Path, Path]:

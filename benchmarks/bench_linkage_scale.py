@@ -27,8 +27,8 @@ import polars as pl
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from pbr_pipeline.linkage import LinkageModel, Thresholds, decide, score, train_model  # noqa: E402
-from pbr_pipeline.linkage.synthetic import make_people  # noqa: E402
+from pbr_pipeline.identity.linkage import LinkageModel, Thresholds, decide, score, train_model  # noqa: E402
+from pbr_pipeline.identity.linkage.synthetic import make_people  # noqa: E402
 
 
 def peak_rss_mb() -> float:

@@ -20,10 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-from pbr_pipeline.months import parse_month_range
+from pbr_pipeline.core.months import parse_month_range
 from pbr_pipeline.runner import run_month
-from pbr_pipeline.settings import PROJECT_ROOT, Settings
-from pbr_pipeline.summary import format_summary, summarise_month
+from pbr_pipeline.core.settings import PROJECT_ROOT, Settings
+from pbr_pipeline.intake.summary import format_summary, summarise_month
 from pbr_pipeline.synthetic import generate
 
 

@@ -7,14 +7,14 @@ import sys
 import time
 from pathlib import Path
 
-from pbr_pipeline.months import month_range, parse_month, parse_month_range
-from pbr_pipeline.settings import DEFAULT_WAREHOUSE, SAMPLE_DATA_DIR, Settings
+from pbr_pipeline.core.months import month_range, parse_month, parse_month_range
+from pbr_pipeline.core.settings import DEFAULT_WAREHOUSE, SAMPLE_DATA_DIR, Settings
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pbr_pipeline.ingest import inbox_months
+    from pbr_pipeline.intake.ingest import inbox_months
     from pbr_pipeline.runner import run_month
-    from pbr_pipeline.summary import format_summary, summarise_month
+    from pbr_pipeline.intake.summary import format_summary, summarise_month
 
     settings = Settings(data_dir=Path(args.data_dir).resolve(), warehouse=Path(args.warehouse).resolve())
     if not (settings.data_dir / "inbox").is_dir():
@@ -66,8 +66,8 @@ def _generate(args: argparse.Namespace) -> int:
 def _link(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from pbr_pipeline.linkage import LinkageModel, Thresholds, decide, explain, score, train_model, write_charts
-    from pbr_pipeline.linkage.files import read_people
+    from pbr_pipeline.identity.linkage import LinkageModel, Thresholds, decide, explain, score, train_model, write_charts
+    from pbr_pipeline.identity.linkage.files import read_people
 
     try:
         left, right = read_people(Path(args.left)), read_people(Path(args.right))

@@ -13,8 +13,8 @@ from assets.payments import ledger, payment_summary
 from assets.quarantine import rejected_rows
 from assets.validation import validation_assets
 from assets.verification import claims_verified, contracts, outcomes_unclaimed, person_index, verdict_history
-from pbr_pipeline.resources import InboxResource, ParquetIOManager, WarehouseResource
-from pbr_pipeline.settings import Settings
+from assets.resources import InboxResource, ParquetIOManager, WarehouseResource
+from pbr_pipeline.core.settings import Settings
 
 MONTHLY_JOB = "monthly_job"
 INGEST_JOB = "ingest_job"

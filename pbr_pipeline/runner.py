@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pbr_pipeline.as_of import missing_months
+from pbr_pipeline.verify.as_of import missing_months
 from pbr_pipeline.definitions import INGEST_JOB, MONTHLY_JOB, build_definitions
-from pbr_pipeline.settings import Settings
+from pbr_pipeline.core.settings import Settings
 
 
 @dataclass(frozen=True)

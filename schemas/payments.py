@@ -1,7 +1,7 @@
 """What the city owes: payable outcomes as of a month, the payments and adjustments of the
 month, and their summary. Money is whole pesos (Int64) everywhere.
 
-Amounts are computed once, in `pbr_pipeline.pricing`: premium = round half up of
+Amounts are computed once, in `pbr_pipeline.money.pricing`: premium = round half up of
 price × percent / 100; the cap then reduces the gross amount (price + premium).
 """
 

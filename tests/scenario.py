@@ -17,14 +17,14 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from pbr_pipeline.as_of import Known, load_known
-from pbr_pipeline.contracts import contracts_frame, load_contracts
-from pbr_pipeline.ingest import ingest_table
-from pbr_pipeline.settings import Settings
-from pbr_pipeline.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, REVIEWS
-from pbr_pipeline.validate import validate_table
-from pbr_pipeline.verdicts import judge_claims
-from pbr_pipeline.warehouse import write_partition
+from pbr_pipeline.verify.as_of import Known, load_known
+from pbr_pipeline.money.contracts import contracts_frame, load_contracts
+from pbr_pipeline.intake.ingest import ingest_table
+from pbr_pipeline.core.settings import Settings
+from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, REVIEWS
+from pbr_pipeline.intake.validate import validate_table
+from pbr_pipeline.verify.verdicts import judge_claims
+from pbr_pipeline.core.warehouse import write_partition
 
 SMMLV = {2023: 1_160_000, 2024: 1_300_000, 2025: 1_423_500, 2026: 1_750_905}
 EMPLOYER = "800197268"
@@ -127,7 +127,7 @@ class Scenario:
 
     def ingest(self, through: str) -> None:
         """Validate every month's files into the warehouse, as the ingest job would."""
-        from pbr_pipeline.months import month_range
+        from pbr_pipeline.core.months import month_range
 
         for month in month_range(self.months()[0], through):
             for table in (ENROLMENTS, CLAIMS, PILA, REVIEWS):

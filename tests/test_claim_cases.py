@@ -8,7 +8,7 @@ import math
 import polars as pl
 import pytest
 
-from pbr_pipeline.claim_cases import (
+from pbr_pipeline.identity.claim_cases import (
     EMPLOYER_AGREES,
     EMPLOYER_DIFFERS,
     EMPLOYER_M_FALLBACK,
@@ -19,7 +19,7 @@ from pbr_pipeline.claim_cases import (
     employer_evidence,
     with_employer_evidence,
 )
-from pbr_pipeline.linkage.model import M_FLOOR, fallback_model
+from pbr_pipeline.identity.linkage.model import M_FLOOR, fallback_model
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 import yaml
 
-from pbr_pipeline.contracts import (
+from pbr_pipeline.money.contracts import (
     CONTRACTS_SCHEMA,
     Contract,
     ContractError,
@@ -24,7 +24,7 @@ from pbr_pipeline.contracts import (
     load_contracts,
     premium_percent,
 )
-from pbr_pipeline.settings import SAMPLE_DATA_DIR
+from pbr_pipeline.core.settings import SAMPLE_DATA_DIR
 
 FILE = "contracts/c.yaml"
 
@@ -117,8 +117,8 @@ def test_the_sample_contracts_load():
 
 def _sample_claim_dates() -> pl.DataFrame:
     """fecha_resultado of every claim row in the sample inbox, as dates."""
-    from pbr_pipeline.headers import normalise_header
-    from pbr_pipeline.readers import read_file
+    from pbr_pipeline.intake.headers import normalise_header
+    from pbr_pipeline.intake.readers import read_file
 
     def as_date(text: str | None) -> dt.date | None:
         text = (text or "").strip()

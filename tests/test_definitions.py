@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 
 from pbr_pipeline.definitions import MONTHLY_JOB, build_definitions
-from pbr_pipeline.settings import Settings
+from pbr_pipeline.core.settings import Settings
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pbr_pipeline.expectations import (
+from pbr_pipeline.verify.expectations import (
     CLAIM_STATUS,
     PARTIAL_UNEXPECTED,
     ExpectationReport,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from pbr_pipeline.ingest import ingest_table
-from pbr_pipeline.tables import CLAIMS, ENROLMENTS
-from pbr_pipeline.validate import validate_table
+from pbr_pipeline.intake.ingest import ingest_table
+from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS
+from pbr_pipeline.intake.validate import validate_table
 from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, csv_bytes, put
 
 FOLDER = f"inbox/{MONTH}/inscripciones"

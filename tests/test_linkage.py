@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from pbr_pipeline.cli import main
-from pbr_pipeline.linkage import (
+from pbr_pipeline.identity.linkage import (
     PERSON_COLUMNS,
     LinkageModel,
     Thresholds,
@@ -25,7 +25,7 @@ from pbr_pipeline.linkage import (
     train_model,
     write_charts,
 )
-from pbr_pipeline.linkage.synthetic import make_people
+from pbr_pipeline.identity.linkage.synthetic import make_people
 
 PERSON = {
     "document_type": "CC", "document_number": "1098765432", "first_name": "JOSÉ", "second_name": "ANDRÉS",

@@ -11,8 +11,8 @@ import pytest
 
 from pbr_pipeline.definitions import build_definitions
 from pbr_pipeline.runner import run_month
-from pbr_pipeline.settings import Settings
-from pbr_pipeline.warehouse import partition_dir, scan_table
+from pbr_pipeline.core.settings import Settings
+from pbr_pipeline.core.warehouse import partition_dir, scan_table
 from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, PILA_ROW, csv_bytes, put
 
 

@@ -19,7 +19,7 @@ def placed(world: Scenario, periods: list[str], **job) -> Scenario:
     delivered the month after its period."""
     world.enrol("2025-01", PERSON, "2025-01-10")
     for period in periods:
-        from pbr_pipeline.months import add_months
+        from pbr_pipeline.core.months import add_months
 
         world.job(add_months(period, 1), PERSON, [period], **job)
     return world

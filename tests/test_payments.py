@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pbr_pipeline.months import month_range
+from pbr_pipeline.core.months import month_range
 from pbr_pipeline.runner import run_month
-from pbr_pipeline.warehouse import read_partition, scan_table
+from pbr_pipeline.core.warehouse import read_partition, scan_table
 from tests.scenario import Scenario, contract
 
 PERSON, SECOND, THIRD = "1098765432", "63741432", "91444228"

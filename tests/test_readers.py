@@ -9,8 +9,8 @@ import openpyxl
 import polars as pl
 import pytest
 
-from pbr_pipeline.headers import normalise_header
-from pbr_pipeline.readers import UnreadableFile, read_file
+from pbr_pipeline.intake.headers import normalise_header
+from pbr_pipeline.intake.readers import UnreadableFile, read_file
 
 REQUIRED = ["tipo_documento", "numero_documento"]
 TEXT = "Tipo Documento;Número Documento;Primer Apellido\nCC;1.098.765.432;Muñoz Peña\nPPT;ABC123;Ibáñez\n"

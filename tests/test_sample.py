@@ -7,13 +7,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pbr_pipeline.ingest import inbox_months
+from pbr_pipeline.intake.ingest import inbox_months
 from pbr_pipeline.runner import run_month
-from pbr_pipeline.settings import SAMPLE_DATA_DIR, Settings
-from pbr_pipeline.tables import INPUT_TABLES
-from pbr_pipeline.matching import canonical_document
-from pbr_pipeline.person_keys import person_key_secret, with_person_keys
-from pbr_pipeline.warehouse import read_partition, scan_table
+from pbr_pipeline.core.settings import SAMPLE_DATA_DIR, Settings
+from pbr_pipeline.intake.tables import INPUT_TABLES
+from pbr_pipeline.identity.matching import canonical_document
+from pbr_pipeline.core.keys import person_key_secret, with_person_keys
+from pbr_pipeline.core.warehouse import read_partition, scan_table
 
 TRUTH = SAMPLE_DATA_DIR / "ground_truth"
 LAST = "2025-08"

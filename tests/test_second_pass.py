@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from pbr_pipeline.as_of import registry_scan
-from pbr_pipeline.claim_cases import EMPLOYER_AGREES
-from pbr_pipeline.linkage import LinkageModel, Thresholds
-from pbr_pipeline.months import month_index, month_range
+from pbr_pipeline.verify.as_of import registry_scan
+from pbr_pipeline.identity.claim_cases import EMPLOYER_AGREES
+from pbr_pipeline.identity.linkage import LinkageModel, Thresholds
+from pbr_pipeline.core.months import month_index, month_range
 from pbr_pipeline.runner import run_month
-from pbr_pipeline.second_pass import find_links, registry_inputs
-from pbr_pipeline.warehouse import read_partition
+from pbr_pipeline.identity.second_pass import find_links, registry_inputs
+from pbr_pipeline.core.warehouse import read_partition
 from tests.scenario import EMPLOYER, Scenario
 
 PERSON = "1098765432"

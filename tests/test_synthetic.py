@@ -19,7 +19,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from pbr_pipeline.months import add_months, parse_month_range
+from pbr_pipeline.core.months import add_months, parse_month_range
 from pbr_pipeline.synthetic import HIGH, LEVELS, NONE, REALISTIC, Noise, generate
 from pbr_pipeline.synthetic.noise import KINDS
 from pbr_pipeline.synthetic.scenarios import SCENARIOS as LABELS

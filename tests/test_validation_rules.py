@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pbr_pipeline.ingest import ingest_table
-from pbr_pipeline.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, REVIEWS, InputTable
-from pbr_pipeline.validate import validate_table
+from pbr_pipeline.intake.ingest import ingest_table
+from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, REVIEWS, InputTable
+from pbr_pipeline.intake.validate import validate_table
 from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, PILA_ROW, REVIEW_ROW, csv_bytes, put
 
 BASE_ROWS = {ENROLMENTS.name: ENROLMENT_ROW, CLAIMS.name: CLAIM_ROW, PILA.name: PILA_ROW, REVIEWS.name: REVIEW_ROW}

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 import polars as pl
 
-from pbr_pipeline.months import month_start
+from pbr_pipeline.core.months import month_start
 
 from . import claims as claim_kinds
 from . import noise

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from pbr_pipeline.headers import fold_accents
+from pbr_pipeline.intake.headers import fold_accents
 
 FEMALE_GIVEN: tuple[str, ...] = (
     "MARÍA", "ANA", "LUZ", "SANDRA", "PAOLA", "DIANA", "CLAUDIA", "ANDREA", "CAROLINA", "JULIANA",

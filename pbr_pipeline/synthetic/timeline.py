@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-from pbr_pipeline.months import add_months, month_range, parse_month
+from pbr_pipeline.core.months import add_months, month_range, parse_month
 
 from .reference import SMMLV
 

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from pbr_pipeline.xlsx import fixed_zip_times
+from pbr_pipeline.core.xlsx import fixed_zip_times
 
 from .layout import OperatorFile, Shape
 

@@ -5,7 +5,7 @@ accept: 0.99          # match probability from which a link is accepted automati
 review: 0.80          # from here up to `accept`, a reviewer decides
 ambiguity_margin: 2.0 # a second candidate within this many bits of weight sends the case to review
 ```
-Missing keys keep the defaults of `pbr_pipeline.linkage.Thresholds`.
+Missing keys keep the defaults of `pbr_pipeline.identity.linkage.Thresholds`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from pbr_pipeline.linkage import Thresholds
+from pbr_pipeline.identity.linkage import Thresholds
 
 CONFIG_FILE = "linkage.yaml"
 

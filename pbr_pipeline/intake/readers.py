@@ -20,7 +20,7 @@ from typing import Iterable
 
 import polars as pl
 
-from pbr_pipeline.headers import normalise_header
+from pbr_pipeline.intake.headers import normalise_header
 from schemas.provenance import READ_ERROR, SOURCE_ROW
 
 ACCEPTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".parquet")

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pbr_pipeline.linkage import LinkageModel
-from pbr_pipeline.linkage.model import M_FLOOR, canonical_json
-from pbr_pipeline.linkage.settings import rule_sql
+from pbr_pipeline.identity.linkage import LinkageModel
+from pbr_pipeline.identity.linkage.model import M_FLOOR, canonical_json
+from pbr_pipeline.identity.linkage.settings import rule_sql
 from schemas.codes import OUTCOMES_BY_PROGRAMME
 
 NAMES = ("first_name", "second_name", "first_surname", "second_surname")

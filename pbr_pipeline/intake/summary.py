@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pbr_pipeline.tables import INPUT_TABLES
-from pbr_pipeline.validate import rejected_rows_per_file
-from pbr_pipeline.warehouse import read_partition
+from pbr_pipeline.intake.tables import INPUT_TABLES
+from pbr_pipeline.intake.validate import rejected_rows_per_file
+from pbr_pipeline.core.warehouse import read_partition
 
 
 @dataclass(frozen=True)

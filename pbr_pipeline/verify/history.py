@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pbr_pipeline.months import month_range
-from pbr_pipeline.verdicts import judge_claims
+from pbr_pipeline.core.months import month_range
+from pbr_pipeline.verify.verdicts import judge_claims
 from schemas.outcomes import VERIFIED
 
 HISTORY_COLUMNS = ("claim_id", "as_of_month", "status", "reason", "contract_id", "verified_since")

@@ -17,17 +17,17 @@ Decisions, in order (the first that applies wins):
    contract says so); NOT_RETAINED once an observable month of that span does not; PENDING
    while undecided; with no placement yet, PENDING until E + window, then NO_FORMAL_JOB.
 
-Months are integer month indexes here (pbr_pipeline.months.month_index); text at the edges.
+Months are integer month indexes here (pbr_pipeline.core.months.month_index); text at the edges.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from pbr_pipeline.employment import current_rows, qualifying_months, qualifying_rows, rule_sets, with_rule_set
-from pbr_pipeline.matching import NONE, link_method
-from pbr_pipeline.months import index_month_expr, month_index, month_index_expr
-from pbr_pipeline.links import link_claims
+from pbr_pipeline.programmes.empleo import current_rows, qualifying_months, qualifying_rows, rule_sets, with_rule_set
+from pbr_pipeline.identity.matching import NONE, link_method
+from pbr_pipeline.core.months import index_month_expr, month_index, month_index_expr
+from pbr_pipeline.identity.links import link_claims
 from schemas.outcomes import (
     DUPLICATE,
     MATCH_IN_REVIEW,
@@ -126,9 +126,9 @@ def judge_claims(
 ) -> pl.DataFrame:
     """Verdicts of every claim received up to `as_of`, from inputs received up to `as_of`.
 
-    The frames are those of `pbr_pipeline.as_of.Known` (they may hold later months too; they
+    The frames are those of `pbr_pipeline.verify.as_of.Known` (they may hold later months too; they
     are cut to `as_of` here, so one load serves a whole history). `cases` are the second
-    pass's scored cases and `reviews` the reviewers' decisions (pbr_pipeline.second_pass).
+    pass's scored cases and `reviews` the reviewers' decisions (pbr_pipeline.identity.second_pass).
     """
     run = month_index(as_of)
     claims = claims.filter(pl.col("inbox_index") <= run)

@@ -1,6 +1,6 @@
 """Probabilistic person linkage with Splink 5 (DuckDB): who in a registry is this claimant?
 
-The deterministic matcher (`pbr_pipeline.matching`) links equal documents. This engine finds
+The deterministic matcher (`pbr_pipeline.identity.matching`) links equal documents. This engine finds
 the people it misses (a mistyped number, TI→CC, PEP→PT, a type written wrong) without paying
 for look-alikes: a trained Fellegi-Sunter model scores candidate pairs, and a grey band and an
 ambiguity rule send every doubtful link to a person.

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from pbr_pipeline.as_of import Known
-from pbr_pipeline.ledger import payable_by_month, payments_and_adjustments
-from pbr_pipeline.links import link_claims
-from pbr_pipeline.matching import EXACT, LEADING_ZEROS, TI_CC
-from pbr_pipeline.months import month_index
-from pbr_pipeline.person_keys import with_person_keys
-from pbr_pipeline.unclaimed import unclaimed_outcomes
-from pbr_pipeline.verdicts import judge_claims, registry_as_of
+from pbr_pipeline.verify.as_of import Known
+from pbr_pipeline.money.ledger import payable_by_month, payments_and_adjustments
+from pbr_pipeline.identity.links import link_claims
+from pbr_pipeline.identity.matching import EXACT, LEADING_ZEROS, TI_CC
+from pbr_pipeline.core.months import month_index
+from pbr_pipeline.core.keys import with_person_keys
+from pbr_pipeline.verify.unclaimed import unclaimed_outcomes
+from pbr_pipeline.verify.verdicts import judge_claims, registry_as_of
 from schemas.outcomes import DUPLICATE, PENDING, REJECTED, REVIEW, VERIFIED, ClaimsVerified, OutcomesUnclaimed, PersonIndex
 from schemas.payments import NO_CAP, Adjustments, PayableOutcomes, Payments, PaymentSummary
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from pbr_pipeline.warehouse import read_partition, write_partition
+from pbr_pipeline.core.warehouse import read_partition, write_partition
 
 
 class InboxResource(dg.ConfigurableResource):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pbr_pipeline.claim_cases import (
+from pbr_pipeline.identity.claim_cases import (
     NAMES,
     EmployerEvidence,
     claim_records,
@@ -31,11 +31,11 @@ from pbr_pipeline.claim_cases import (
     person_employers,
     with_employer_evidence,
 )
-from pbr_pipeline.ids import stable_ids
-from pbr_pipeline.linkage import LinkageModel, Thresholds, decide, score, train_model
-from pbr_pipeline.linkage.model import canonical_json
-from pbr_pipeline.linkage.settings import rule_sql
-from pbr_pipeline.links import ACCEPT, CLAIM_CASE, REGISTRY_CASE, REVIEW
+from pbr_pipeline.core.ids import stable_ids
+from pbr_pipeline.identity.linkage import LinkageModel, Thresholds, decide, score, train_model
+from pbr_pipeline.identity.linkage.model import canonical_json
+from pbr_pipeline.identity.linkage.settings import rule_sql
+from pbr_pipeline.identity.links import ACCEPT, CLAIM_CASE, REGISTRY_CASE, REVIEW
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import json
 
 import polars as pl
 
-from pbr_pipeline.ids import stable_ids
+from pbr_pipeline.core.ids import stable_ids
 from schemas.outcomes import VERIFIED
 from schemas.payments import BUDGET_EXHAUSTED, BUDGET_PARTIAL, COUNT_CAP, NO_CAP
 

@@ -1,6 +1,6 @@
 """Review decisions: the audit of who decided what and when, and the decisions that name no case.
 
-A decision applies from the month it is received (pbr_pipeline.links.links_as_of); this
+A decision applies from the month it is received (pbr_pipeline.identity.links.links_as_of); this
 module only accounts for every decision: APPLIED (the latest decision on a known case),
 SUPERSEDED (a later decision on the same case replaced it) or UNKNOWN_CASE (no case of the
 second pass has that id). Malformed ids and reviewer addresses never get here: validation

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import polars as pl
 
-from pbr_pipeline.claim_cases import claim_records
-from pbr_pipeline.links import CLAIM_CASE, REGISTRY_CASE
-from pbr_pipeline.second_pass import enrolled_people
-from pbr_pipeline.warehouse import atomic_write_bytes
-from pbr_pipeline.xlsx import xlsx_bytes
+from pbr_pipeline.identity.claim_cases import claim_records
+from pbr_pipeline.identity.links import CLAIM_CASE, REGISTRY_CASE
+from pbr_pipeline.identity.second_pass import enrolled_people
+from pbr_pipeline.core.warehouse import atomic_write_bytes
+from pbr_pipeline.core.xlsx import xlsx_bytes
 
 FIELDS = ("document_type", "document_number", "first_name", "second_name", "first_surname", "second_surname", "birth_date", "sex")
 DECISION_COLUMNS = ("id_caso", "decision", "revisor", "fecha_revision", "nota")

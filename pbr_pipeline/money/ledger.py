@@ -1,6 +1,6 @@
 """The ledger: what is payable as of each month, and so what month M pays and adjusts.
 
-- payable(V): every VERIFIED milestone as of month V, priced and capped (pbr_pipeline.pricing).
+- payable(V): every VERIFIED milestone as of month V, priced and capped (pbr_pipeline.money.pricing).
 - A **payment** in month M: a milestone payable (amount > 0) as of M that no earlier month
   had payable. A milestone is therefore paid once, ever.
 - An **adjustment** in month M: a milestone paid before whose amount as of M differs from
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from pbr_pipeline.months import add_months, month_index
-from pbr_pipeline.ids import stable_ids
-from pbr_pipeline.pricing import payable_outcomes
-from pbr_pipeline.links import linked_documents
-from pbr_pipeline.person_keys import with_person_keys
-from pbr_pipeline.verdicts import owners
+from pbr_pipeline.core.months import add_months, month_index
+from pbr_pipeline.core.ids import stable_ids
+from pbr_pipeline.money.pricing import payable_outcomes
+from pbr_pipeline.identity.links import linked_documents
+from pbr_pipeline.core.keys import with_person_keys
+from pbr_pipeline.verify.verdicts import owners
 from schemas.outcomes import VERIFIED
 from schemas.payments import AMOUNT_CHANGED, REINSTATED, WITHDRAWN
 

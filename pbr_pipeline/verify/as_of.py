@@ -12,11 +12,11 @@ from pathlib import Path
 
 import polars as pl
 
-from pbr_pipeline.ids import stable_ids
-from pbr_pipeline.ingest import inbox_months
-from pbr_pipeline.matching import canonical_document
-from pbr_pipeline.months import period_index_expr
-from pbr_pipeline.warehouse import PARTITION_FILE, partition_dir, scan_table
+from pbr_pipeline.core.ids import stable_ids
+from pbr_pipeline.intake.ingest import inbox_months
+from pbr_pipeline.identity.matching import canonical_document
+from pbr_pipeline.core.months import period_index_expr
+from pbr_pipeline.core.warehouse import PARTITION_FILE, partition_dir, scan_table
 
 AS_OF_TABLES = ("enrolments", "claims", "pila", "reviews")
 

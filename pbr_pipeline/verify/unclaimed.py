@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from pbr_pipeline.employment import DEFAULT_RULE_SET
-from pbr_pipeline.months import index_month_expr, month_index
-from pbr_pipeline.verdicts import contract_terms, decide, owners
+from pbr_pipeline.programmes.empleo import DEFAULT_RULE_SET
+from pbr_pipeline.core.months import index_month_expr, month_index
+from pbr_pipeline.verify.verdicts import contract_terms, decide, owners
 from schemas.codes import OUTCOMES_BY_PROGRAMME
 from schemas.outcomes import VERIFIED
 

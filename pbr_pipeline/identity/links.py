@@ -1,6 +1,6 @@
 """Links from the probabilistic second pass, as a given month's run sees them.
 
-The matcher scores every case once per run (pbr_pipeline.second_pass); here the cases are cut
+The matcher scores every case once per run (pbr_pipeline.identity.second_pass); here the cases are cut
 to what the run for month V knew (both sides received by V) and reviewers' decisions received
 by V are applied, then the links are folded into the claims and PILA rows the rules read. No
 Splink here: plain polars over the scored cases.

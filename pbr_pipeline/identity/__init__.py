@@ -1,0 +1,1 @@
+"""Who is who: deterministic matching, the probabilistic second pass, links and reviews."""

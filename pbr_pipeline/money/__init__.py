@@ -1,0 +1,1 @@
+"""Contracts, pricing and caps, and the ledger of payments and adjustments."""

@@ -1,0 +1,1 @@
+"""One module per programme: its subject, registries, rule parameters and evidence rule."""
