@@ -6,8 +6,11 @@ import polars as pl
 from assets.ingestion import raw_asset_name
 from assets.metadata import markdown_table
 from assets.partitions import monthly_partitions
+from assets.quarantine import stored_rejections
 from assets.validation import rejected_asset_name
-from pbr_pipeline.intake.tables import INPUT_TABLES, InputTable
+from assets.resources import WarehouseResource
+from pbr_pipeline.intake.input_table import InputTable
+from pbr_pipeline.intake.tables import INPUT_TABLES
 from pbr_pipeline.intake.validate import rejected_rows_per_file
 from schemas.provenance import SOURCE_FILE
 
@@ -62,20 +65,13 @@ def build_conservation_check(table: InputTable) -> dg.AssetChecksDefinition:
     asset="rejected_rows",
     blocking=True,
     partitions_def=monthly_partitions,
-    additional_ins={rejected_asset_name(table): dg.AssetIn(rejected_asset_name(table)) for table in INPUT_TABLES},
     description="rejected_rows holds each table's rejections exactly once, and no value of a "
     "personal-data column (document numbers, names, birth dates).",
 )
 def rejected_rows_are_complete_and_withhold_personal_data(
-    rejected_rows: pl.DataFrame,
-    enrolments_rejected: pl.DataFrame,
-    claims_rejected: pl.DataFrame,
-    pila_rejected: pl.DataFrame,
-    minimum_wages_rejected: pl.DataFrame,
-    poverty_lines_rejected: pl.DataFrame,
-    reviews_rejected: pl.DataFrame,
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, rejected_rows: pl.DataFrame
 ) -> dg.AssetCheckResult:
-    per_table = (enrolments_rejected, claims_rejected, pila_rejected, minimum_wages_rejected, poverty_lines_rejected, reviews_rejected)
+    per_table = stored_rejections(warehouse, context.partition_key)
     expected = sum(frame.height for frame in per_table)
     personal = pl.concat(
         [

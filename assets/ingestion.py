@@ -7,16 +7,8 @@ from assets.metadata import frame_schema, markdown_table, table_metadata
 from assets.partitions import monthly_partitions
 from pbr_pipeline.intake.ingest import IngestedTable, ingest_table
 from assets.resources import InboxResource
-from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, INPUT_TABLES, MINIMUM_WAGES, PILA, POVERTY_LINES, REVIEWS, InputTable
-
-RAW_DESCRIPTIONS = {
-    ENROLMENTS.name: "Enrolment rosters operators sent this month (`inbox/<month>/inscripciones/`), every cell as written.",
-    CLAIMS.name: "Outcome claims operators sent this month (`inbox/<month>/reportes/`), every cell as written.",
-    PILA.name: "PILA contribution extracts received this month (`inbox/<month>/registros/pila/`), every cell as written.",
-    MINIMUM_WAGES.name: "The minimum-wage table (`reference/smmlv.*`) as it stood when the month was run.",
-    POVERTY_LINES.name: "The poverty-line table (`reference/lineas_pobreza.*`) as it stood when the month was run.",
-    REVIEWS.name: "Review decisions the city's reviewers sent this month (`inbox/<month>/revisiones/`), every cell as written.",
-}
+from pbr_pipeline.intake.input_table import InputTable
+from pbr_pipeline.intake.tables import INPUT_TABLES
 
 
 def raw_asset_name(table: InputTable) -> str:
@@ -31,7 +23,7 @@ def build_raw_asset(table: InputTable) -> dg.AssetsDefinition:
         kinds={"polars", "parquet"},
         tags={"pbr/access": "restricted"},
         description=(
-            RAW_DESCRIPTIONS[table.name]
+            table.raw_description
             + " One row per data row with its source file, file SHA-256 and row number; a file that"
             " cannot be used is a single row saying why. Holds personal data: data team only."
         ),

@@ -14,10 +14,12 @@ from pbr_pipeline.core.months import month_index
 from assets.resources import InboxResource, WarehouseResource
 from pbr_pipeline.identity.review_sheet import review_sheet, write_review_sheets
 from pbr_pipeline.identity.reviews import review_audit
+from pbr_pipeline.programmes import LINKAGE_REGISTRY, readers_of
 from pbr_pipeline.identity.second_pass import find_links, registry_inputs, registry_people
 from pbr_pipeline.core.warehouse import atomic_write_bytes
 
-LINKAGE_INPUTS = [dg.AssetDep(name, partition_mapping=AS_OF_MONTHS) for name in ("enrolments", "claims", "pila", "reviews")]
+LINKAGE_INPUTS = [dg.AssetDep(name, partition_mapping=AS_OF_MONTHS)
+                  for name in ("enrolments", "claims", LINKAGE_REGISTRY.name, "reviews")]
 
 
 @dg.asset(partitions_def=monthly_partitions, group_name="linkage", deps=LINKAGE_INPUTS, kinds={"splink", "parquet"},
@@ -34,8 +36,11 @@ def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     known = known_as_of(context, warehouse, inbox)
     month = context.partition_key
     thresholds = load_thresholds(inbox.path)
-    registry, employers = registry_inputs(registry_scan(warehouse.path, month), known.enrolments)
-    result = find_links(known.claims, known.enrolments, registry, employers, thresholds)
+    # The second pass works on the programmes that read the registry it links people through.
+    readers = pl.col("programme").is_in(readers_of(LINKAGE_REGISTRY))
+    enrolled, claims = known.enrolments.filter(readers), known.claims.filter(readers)
+    registry, employers = registry_inputs(registry_scan(warehouse.path, month, LINKAGE_REGISTRY.name), enrolled)
+    result = find_links(claims, enrolled, registry, employers, thresholds, registry_name=LINKAGE_REGISTRY.name)
     folder = warehouse.path / "linkage" / f"month={month}"
     model_path = result.model.save(folder / "model.json")
     claims_model_path = result.claims_model.save(folder / "claims_model.json")
@@ -81,7 +86,7 @@ def review_queue(
     claim_documents = known.claims.join(in_review.filter(pl.col("kind") == CLAIM_CASE).select(pl.col("left").alias("claim_id")),
                                         on="claim_id", how="semi").select("document")
     wanted = pl.concat([in_review.filter(pl.col("kind") == REGISTRY_CASE).select("document"), claim_documents]).unique().lazy()
-    registry = registry_people(registry_scan(warehouse.path, month).join(wanted, on="document", how="semi")).collect()
+    registry = registry_people(registry_scan(warehouse.path, month, LINKAGE_REGISTRY.name).join(wanted, on="document", how="semi")).collect()
     sheet = review_sheet(in_review, known.claims, known.enrolments, registry)
     written = write_review_sheets(sheet, warehouse.path / "review_sheets" / f"month={month}")
     return dg.Output(sheet, metadata=table_metadata(sheet, frame_schema(sheet), {

@@ -6,33 +6,32 @@ import polars as pl
 from assets.metadata import column_schema, counts_by, table_metadata
 from assets.partitions import monthly_partitions
 from assets.validation import rejected_asset_name
+from assets.resources import WarehouseResource
+from pbr_pipeline.core.warehouse import read_partition
 from pbr_pipeline.intake.tables import INPUT_TABLES
 from schemas.rejected_rows import RejectedRows
 
-_INS = {rejected_asset_name(table): dg.AssetIn(rejected_asset_name(table)) for table in INPUT_TABLES}
+
+
+def stored_rejections(warehouse: WarehouseResource, month: str) -> list[pl.DataFrame]:
+    """Each input table's quarantine of the month, as its validation asset stored it (one per
+    table, in INPUT_TABLES order: a new registry joins without new parameters here)."""
+    return [read_partition(warehouse.path, rejected_asset_name(table), month) for table in INPUT_TABLES]
 
 
 @dg.asset(
     partitions_def=monthly_partitions,
     group_name="quarantine",
-    ins=_INS,
+    deps=[rejected_asset_name(table) for table in INPUT_TABLES],
     kinds={"polars", "parquet"},
     tags={"pbr/access": "analysts"},
 )
-def rejected_rows(
-    enrolments_rejected: pl.DataFrame,
-    claims_rejected: pl.DataFrame,
-    pila_rejected: pl.DataFrame,
-    minimum_wages_rejected: pl.DataFrame,
-    poverty_lines_rejected: pl.DataFrame,
-    reviews_rejected: pl.DataFrame,
-) -> dg.Output[pl.DataFrame]:
+def rejected_rows(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.Output[pl.DataFrame]:
     """Every input row of the month that failed validation, across all input tables: table,
     file, file SHA-256, row number, column, value as written (personal values withheld), rule
     and reason. A file that could not be read at all is one row with an empty row number.
     Operators fix their files from it; verifiers see what never reached the rules."""
-    per_table = (enrolments_rejected, claims_rejected, pila_rejected, minimum_wages_rejected, poverty_lines_rejected, reviews_rejected)
-    frame = pl.concat(per_table, how="vertical").sort(
+    frame = pl.concat(stored_rejections(warehouse, context.partition_key), how="vertical").sort(
         ["table", "source_file", "source_row", "column", "rule"], nulls_last=False
     )
     return dg.Output(

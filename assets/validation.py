@@ -6,18 +6,10 @@ import polars as pl
 from assets.ingestion import raw_asset_name
 from assets.metadata import column_schema, counts_by, table_metadata
 from assets.partitions import monthly_partitions
-from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, INPUT_TABLES, MINIMUM_WAGES, PILA, POVERTY_LINES, REVIEWS, InputTable
+from pbr_pipeline.intake.input_table import InputTable
+from pbr_pipeline.intake.tables import INPUT_TABLES
 from pbr_pipeline.intake.validate import rejected_rows_per_file, validate_table
 from schemas.rejected_rows import RejectedRows
-
-VALID_DESCRIPTIONS = {
-    ENROLMENTS.name: "Valid enrolment rows of the month: typed, English column names, provenance kept.",
-    CLAIMS.name: "Valid outcome claims of the month: typed, English column names, provenance kept.",
-    PILA.name: "Valid PILA contribution rows received this month (corrections included as delivered).",
-    MINIMUM_WAGES.name: "Minimum monthly wage (SMMLV) per year, whole COP, as in force for the month's run.",
-    POVERTY_LINES.name: "DANE poverty lines per year and domain, whole COP, as in force for the month's run.",
-    REVIEWS.name: "Valid review decisions received this month: case id, ACCEPT or REJECT, reviewer, date, note.",
-}
 
 
 def rejected_asset_name(table: InputTable) -> str:
@@ -36,7 +28,7 @@ def build_validation_asset(table: InputTable) -> dg.AssetsDefinition:
                 group_name="validation",
                 kinds={"pandera", "parquet"},
                 tags={"pbr/access": "restricted"},
-                description=VALID_DESCRIPTIONS[table.name]
+                description=table.description
                 + f" Rules: the `{table.model.__name__}` pandera model. Holds personal data: data team only.",
             ),
             rejected_name: dg.AssetOut(

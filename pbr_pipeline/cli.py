@@ -34,8 +34,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"note: no inbox folder for {month}; the month runs with no files", file=sys.stderr)
         started = time.perf_counter()
         outcome = run_month(settings, month, log_level=args.log_level)
-        if outcome.ingested_first:
-            print(f"{month}: ingested earlier months first: {', '.join(outcome.ingested_first)}")
+        if outcome.ran_first:
+            print(f"{month}: ran earlier months first, in order (it builds on them): {', '.join(outcome.ran_first)}")
         if not outcome.success:
             failures += 1
             checks = ", ".join(outcome.failed_checks) or "none (a step failed; see the log above)"

@@ -12,7 +12,7 @@ from assets.linkage import person_links, review_decisions, review_queue
 from assets.payments import ledger, payment_summary
 from assets.quarantine import rejected_rows
 from assets.validation import validation_assets
-from assets.verification import claims_verified, contracts, outcomes_unclaimed, person_index, verdict_history
+from assets.verification import claims_verified, contracts, outcomes_unclaimed, person_index
 from assets.resources import InboxResource, ParquetIOManager, WarehouseResource
 from pbr_pipeline.core.settings import Settings
 
@@ -42,7 +42,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[
             *raw_assets, *validation_assets, rejected_rows,
             contracts, person_links, review_queue, review_decisions,
-            verdict_history, claims_verified, outcomes_unclaimed, person_index, ledger, payment_summary,
+            claims_verified, outcomes_unclaimed, person_index, ledger, payment_summary,
         ],
         asset_checks=[*asset_checks, *ledger_checks, *expectation_checks],
         jobs=[monthly_job, ingest_job],

@@ -1,8 +1,9 @@
 """Run the pipeline in this process, one month (partition) at a time.
 
-The as-of state of month M needs every earlier inbox month ingested. `run_month` first
-ingests the earlier months whose validated tables are missing (the `ingest_job`), then runs
-the whole `monthly_job` for M, so the data team can run or backfill any month, in any order.
+Month M builds on the stored state of M − 1 (verdicts, links, the ledger). `run_month` first
+runs, in order, every earlier month from the first inbox month that was never run (the whole
+`monthly_job`), then month M itself, so the data team can run any month at any time: what is
+missing before it is filled in first, and an open month can be rerun freely.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pbr_pipeline.verify.as_of import missing_months
-from pbr_pipeline.definitions import INGEST_JOB, MONTHLY_JOB, build_definitions
+from pbr_pipeline.core.months import add_months, month_range
+from pbr_pipeline.core.warehouse import stored_months
+from pbr_pipeline.definitions import MONTHLY_JOB, build_definitions
+from pbr_pipeline.intake.ingest import inbox_months
 from pbr_pipeline.core.settings import Settings
 
 
@@ -25,8 +28,12 @@ class MonthRun:
     """Checks that failed with severity ERROR."""
     warnings: tuple[str, ...] = ()
     """Checks that failed with severity WARN (the run still succeeds)."""
-    ingested_first: tuple[str, ...] = ()
-    """Earlier months ingested before this one because the as-of state needed them."""
+    ran_first: tuple[str, ...] = ()
+    """Earlier months run before this one because it builds on them."""
+
+
+STATE_TABLE = "payment_summary"
+"""Written last of the month's tables: a month with its partition was run through."""
 
 
 def _instance() -> dg.DagsterInstance:
@@ -53,21 +60,33 @@ def _failed(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSeverity) 
     )
 
 
+def months_not_run(settings: Settings, month: str) -> list[str]:
+    """Months from the first inbox month up to the one before `month` whose run left no state."""
+    received = inbox_months(settings.data_dir)
+    if not received or received[0] >= month:
+        return []
+    done = stored_months(settings.warehouse, STATE_TABLE)
+    return [earlier for earlier in month_range(received[0], add_months(month, -1)) if earlier not in done]
+
+
 def run_month(settings: Settings, month: str, log_level: str = "WARNING") -> MonthRun:
-    """Materialize every asset of `month` and run its checks; never raises for operator data."""
+    """Materialize every asset of `month` and run its checks, after any earlier month that was
+    never run; never raises for operator data."""
     definitions = build_definitions(settings)
-    earlier = [m for m in missing_months(settings.warehouse, settings.data_dir, month) if m < month]
+    earlier = months_not_run(settings, month)
+    job = definitions.resolve_job_def(MONTHLY_JOB)
     with _instance() as instance:
         for previous in earlier:
-            ingested = _execute(definitions.resolve_job_def(INGEST_JOB), previous, instance, log_level)
-            if not ingested.success:
-                return MonthRun(month, False, _failed(ingested, dg.AssetCheckSeverity.ERROR), ingested_first=tuple(earlier))
-        result = _execute(definitions.resolve_job_def(MONTHLY_JOB), month, instance, log_level)
+            result = _execute(job, previous, instance, log_level)
+            errors = _failed(result, dg.AssetCheckSeverity.ERROR)
+            if not result.success or errors:
+                return MonthRun(month, False, errors, ran_first=tuple(earlier))
+        result = _execute(job, month, instance, log_level)
     errors = _failed(result, dg.AssetCheckSeverity.ERROR)
     return MonthRun(
         month=month,
         success=result.success and not errors,
         failed_checks=errors,
         warnings=_failed(result, dg.AssetCheckSeverity.WARN),
-        ingested_first=tuple(earlier),
+        ran_first=tuple(earlier),
     )

@@ -90,3 +90,12 @@ def nit_check_digit(nit: str) -> int:
 
 REVIEW_DECISIONS: tuple[str, ...] = ("ACCEPT", "REJECT")
 REVIEW_DECISION_ALIASES: dict[str, str] = {"ACEPTAR": "ACCEPT", "ACEPTADO": "ACCEPT", "RECHAZAR": "REJECT", "RECHAZADO": "REJECT"}
+
+CEFR_LEVELS: tuple[str, ...] = ("PRE_A1", "A1", "A2", "B1", "B2", "C1", "C2")
+"""Common European Framework levels, lowest first: the order certification compares."""
+CEFR_LEVEL_ALIASES: dict[str, str] = {"A0": "PRE_A1", "A-": "PRE_A1", "PREA1": "PRE_A1", "B+": "B2", "C": "C1"}
+"""How exam bodies write levels: Saber 11 reports A- and B+, Aptis A0 and C."""
+
+ENGLISH_TESTS: tuple[str, ...] = ("APTIS_GENERAL", "APTIS_DOCENTES", "SABER11", "OTRA")
+EXAM_MOMENTS: tuple[str, ...] = ("ENTRADA", "SALIDA")
+"""An entry test (before or just after enrolment) or an exit test (the certification)."""

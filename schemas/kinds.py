@@ -33,6 +33,8 @@ IDENTIFIER = "identifier"
 """An id the pipeline issued (claim or pair id): lower-case hex."""
 DECISION = "decision"
 """A reviewer's decision: ACCEPT or REJECT (ACEPTAR / RECHAZAR accepted)."""
+CEFR_LEVEL = "cefr_level"
+"""An English level: PRE_A1 … C2, with the aliases exam bodies use (A0, A-, B+, C)."""
 
 TYPED_DTYPES: dict[str, pl.DataType] = {
     CODE: pl.String(),
@@ -50,4 +52,5 @@ TYPED_DTYPES: dict[str, pl.DataType] = {
     NIT: pl.String(),
     IDENTIFIER: pl.String(),
     DECISION: pl.String(),
+    CEFR_LEVEL: pl.String(),
 }

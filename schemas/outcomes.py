@@ -19,16 +19,24 @@ NOT_ADDITIONAL = "NOT_ADDITIONAL"
 NO_FORMAL_JOB = "NO_FORMAL_JOB"
 NOT_RETAINED = "NOT_RETAINED"
 MATCH_IN_REVIEW = "MATCH_IN_REVIEW"
-REASONS = (NOT_ENROLLED, OTHER_OPERATOR, NO_CONTRACT, NOT_ADDITIONAL, NO_FORMAL_JOB, NOT_RETAINED, DUPLICATE, MATCH_IN_REVIEW)
+NO_ENTRY_TEST = "NO_ENTRY_TEST"
+NOT_CERTIFIED = "NOT_CERTIFIED"
+GATE_REASONS = (DUPLICATE, MATCH_IN_REVIEW, NOT_ENROLLED, OTHER_OPERATOR, NO_CONTRACT)
+"""Reasons of the gates every programme shares, in the order they apply."""
+RULE_REASONS = (NOT_ADDITIONAL, NO_FORMAL_JOB, NOT_RETAINED, NO_ENTRY_TEST, NOT_CERTIFIED)
+"""Reasons the programmes' own rules give."""
+REASONS = (*GATE_REASONS, *RULE_REASONS)
 
 MATCH_METHODS = ("EXACT", "LEADING_ZEROS", "TI_CC", "PROBABILISTIC", "REVIEWED", "NONE")
 """How a claim's document found the operator's enrolment: deterministic (EXACT, LEADING_ZEROS,
 TI_CC), by the probabilistic matcher, or by a reviewer's decision."""
 
 EVIDENCE_ROW = pl.Struct(
-    {"source_file": pl.String, "source_row": pl.Int64, "period": pl.String, "employer_nit": pl.String, "qualifies": pl.Boolean}
+    {"registry": pl.String, "source_file": pl.String, "source_row": pl.Int64, "fact_date": pl.Date, "shows": pl.String,
+     "counts": pl.Boolean}
 )
-"""One PILA row behind a verdict: the file and row a verifier opens."""
+"""One registry row behind a verdict: which registry, the file and row a verifier opens, the
+date of the fact, what the row showed, and whether it counts toward the outcome."""
 EVIDENCE_ROWS = pl.List(EVIDENCE_ROW)
 
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -47,17 +55,18 @@ class ClaimsVerified(pa.DataFrameModel):
     outcome: str = pa.Field(description="Outcome claimed.")
     outcome_date: pl.Date = pa.Field(description="Date the operator says the outcome happened.")
     person_key: str = pa.Field(str_matches=r"^[0-9a-f]{32}$", description="Pseudonymous person key (HMAC of the normalised document).")
-    match_method: str = pa.Field(isin=MATCH_METHODS, description="How the claim's document matched the operator's enrolment: EXACT, LEADING_ZEROS, TI_CC, or NONE.")
+    match_method: str = pa.Field(isin=MATCH_METHODS, description="How the claim's document matched the operator's enrolment: EXACT, LEADING_ZEROS, TI_CC, PROBABILISTIC, REVIEWED, or NONE.")
     owner_operator: str = pa.Field(nullable=True, description="Operator that enrolled the person first in the programme, who owns the person's outcomes.")
-    enrolment_month: str = pa.Field(nullable=True, description="Month of the owner's enrolment (E).")
+    role: str = pa.Field(nullable=True, description="The subject's role on the owner's roster (DOCENTE, ESTUDIANTE) where the programme has roles.")
+    enrolled_on: pl.Date = pa.Field(nullable=True, description="The owner's enrolment date (E): the rules' windows start here.")
     contract_id: str = pa.Field(nullable=True, description="Contract whose rules and prices apply.")
     status: str = pa.Field(isin=STATUSES, description="VERIFIED, PENDING, REJECTED, DUPLICATE or REVIEW (a probabilistic link waits for a reviewer; not paid).")
     reason: str = pa.Field(nullable=True, isin=REASONS, description="Why a claim is REJECTED, DUPLICATE or in REVIEW; empty otherwise.")
     duplicate_of: str = pa.Field(nullable=True, description="For a DUPLICATE, the claim_id of the first claim.")
-    placement_month: str = pa.Field(nullable=True, description="First qualifying month from E to E+12 (P), as known this month.")
-    evidence_start: str = pa.Field(nullable=True, description="First month of the evidence window.")
-    evidence_end: str = pa.Field(nullable=True, description="Last month of the evidence window; the claim stays PENDING until the registry horizon reaches it.")
-    evidence_rows: EVIDENCE_ROWS = pa.Field(description="PILA rows (file, row, period, employer, qualifies) the verdict rests on.")
+    outcome_on: pl.Date = pa.Field(nullable=True, description="For a VERIFIED claim, the date of the registry fact that verified it (EMPLEO: the first day of the month that completed it).")
+    evidence_from: pl.Date = pa.Field(nullable=True, description="First day of the window of facts the programme's rule looked at.")
+    evidence_to: pl.Date = pa.Field(nullable=True, description="Last day of that window; a claim stays PENDING until the registry horizon reaches it.")
+    evidence_rows: EVIDENCE_ROWS = pa.Field(description="Registry rows (registry, file, row, fact date, what it showed, whether it counts) the verdict rests on.")
     verified_since: str = pa.Field(nullable=True, description="First run month from which the claim has been VERIFIED without interruption.")
 
     class Config:
@@ -72,10 +81,11 @@ class OutcomesUnclaimed(pa.DataFrameModel):
     programme: str = pa.Field(description="Programme code.")
     outcome: str = pa.Field(description="Outcome the registry shows.")
     owner_operator: str = pa.Field(description="Operator that owns the person's outcomes.")
+    contract_id: str = pa.Field(description="The owner's contract whose rules judged it, or `(default rules)`.")
     enrolment_month: str = pa.Field(description="Month of the owner's enrolment (E).")
-    placement_month: str = pa.Field(description="First qualifying month (P).")
-    outcome_month: str = pa.Field(description="Month the outcome was complete: P, P+2 or P+5.")
-    evidence_rows: EVIDENCE_ROWS = pa.Field(description="PILA rows that show the outcome.")
+    outcome_on: pl.Date = pa.Field(description="Date of the registry fact that shows the outcome.")
+    outcome_month: str = pa.Field(description="Month of that date (EMPLEO: P, P+2 or P+5).")
+    evidence_rows: EVIDENCE_ROWS = pa.Field(description="Registry rows that show the outcome.")
 
     class Config:
         strict = True
@@ -90,7 +100,7 @@ class PersonIndex(pa.DataFrameModel):
     document_types: pl.List(pl.String) = pa.Field(description="Document types the person appears with.")
     in_enrolments: bool = pa.Field(description="Enrolled by some operator up to the month.")
     in_claims: bool = pa.Field(description="Claimed by some operator up to the month.")
-    in_registry: bool = pa.Field(description="Appears in PILA rows received up to the month.")
+    in_registry: bool = pa.Field(description="Appears in the rows of some registry received up to the month.")
     match_methods: pl.List(pl.String) = pa.Field(description="How records were linked to this key: EXACT, LEADING_ZEROS, TI_CC.")
 
     class Config:

@@ -30,10 +30,12 @@ class _Milestone(pa.DataFrameModel):
 
     milestone_id: str = pa.Field(str_matches=_KEY, description="Hash of person_key, programme and outcome: one milestone of one person, ever.")
     contract_id: str = pa.Field(description="Contract that prices it.")
+    contract_sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the contract file that priced it (contracts table: source_sha256).")
     operator: str = pa.Field(description="Operator paid.")
     programme: str = pa.Field(description="Programme code.")
     outcome: str = pa.Field(description="Milestone (outcome code).")
-    person_key: str = pa.Field(str_matches=r"^[0-9a-f]{32}$", description="Pseudonymous person key.")
+    role: str = pa.Field(nullable=True, description="The subject's roster role (DOCENTE, ESTUDIANTE) where the programme has roles.")
+    person_key: str = pa.Field(str_matches=r"^[0-9a-f]{32}$", description="Pseudonymous subject key.")
     claim_id: str = pa.Field(str_matches=_KEY, description="The verified claim it pays (see claims_verified).")
     claim_source_file: str = pa.Field(description="Claims file of that claim.")
     claim_source_row: int = pa.Field(ge=1, description="Row of that claim in its file.")
@@ -53,7 +55,7 @@ class PayableOutcomes(_Milestone):
     cap_effect: str = pa.Field(isin=CAP_EFFECTS, description="NONE, BUDGET_PARTIAL, BUDGET_EXHAUSTED or COUNT_CAP.")
     cap_reduction_cop: int = pa.Field(ge=0, description="gross_cop − amount_cop.")
     amount_cop: int = pa.Field(ge=0, description="What the city owes for this milestone as of the month.")
-    evidence_rows: EVIDENCE_ROWS = pa.Field(description="PILA rows behind the verdict.")
+    evidence_rows: EVIDENCE_ROWS = pa.Field(description="Registry rows behind the verdict.")
 
     class Config:
         strict = True
@@ -71,7 +73,7 @@ class Payments(_Milestone):
     cap_effect: str = pa.Field(isin=CAP_EFFECTS, description="Effect of the contract's caps.")
     cap_reduction_cop: int = pa.Field(ge=0, description="Pesos the cap took off.")
     amount_cop: int = pa.Field(ge=0, description="Amount paid, whole pesos.")
-    evidence_rows: EVIDENCE_ROWS = pa.Field(description="PILA rows that prove the outcome.")
+    evidence_rows: EVIDENCE_ROWS = pa.Field(description="Registry rows that prove the outcome.")
 
     class Config:
         strict = True
@@ -84,10 +86,10 @@ class Adjustments(_Milestone):
     adjustment_id: str = pa.Field(unique=True, str_matches=_KEY, description="Stable id of the adjustment.")
     payment_id: str = pa.Field(str_matches=_KEY, description="The original payment of the milestone.")
     reason: str = pa.Field(isin=ADJUSTMENT_REASONS, description="WITHDRAWN (no longer payable), REINSTATED, or AMOUNT_CHANGED.")
-    previous_amount_cop: int = pa.Field(ge=0, description="Amount payable as of the previous month.")
+    previous_amount_cop: int = pa.Field(ge=0, description="What the ledger had paid for the milestone before this month.")
     new_amount_cop: int = pa.Field(ge=0, description="Amount payable as of this month.")
     amount_cop: int = pa.Field(description="new − previous: negative is money the operator returns.")
-    evidence_rows: EVIDENCE_ROWS = pa.Field(description="PILA rows behind the verdict as of this month (empty when withdrawn).")
+    evidence_rows: EVIDENCE_ROWS = pa.Field(description="Registry rows behind the verdict as of this month (empty when withdrawn).")
 
     class Config:
         strict = True
@@ -95,11 +97,12 @@ class Adjustments(_Milestone):
 
 
 class PaymentSummary(pa.DataFrameModel):
-    """Per operator, programme and contract: what the month paid and adjusted, and the state to date."""
+    """Per operator, programme, contract and role: what the month paid and adjusted, and the state to date."""
 
     operator: str = pa.Field(description="Operator.")
     programme: str = pa.Field(description="Programme code.")
     contract_id: str = pa.Field(nullable=True, description="Contract (empty for claims no contract covers).")
+    role: str = pa.Field(nullable=True, description="Roster role (DOCENTE, ESTUDIANTE) where the programme has roles; teachers and students are counted apart.")
     claims_verified: int = pa.Field(ge=0, description="Claims VERIFIED as of the month.")
     claims_pending: int = pa.Field(ge=0, description="Claims PENDING as of the month.")
     claims_rejected: int = pa.Field(ge=0, description="Claims REJECTED or DUPLICATE as of the month.")

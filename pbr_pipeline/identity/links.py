@@ -57,43 +57,49 @@ def apply_to_claims(claims: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
 
 
 def registry_documents(links: pl.DataFrame) -> pl.DataFrame:
-    """Accepted registry links: enrolled document (`document`) → registry document (`registry_document`)."""
+    """Accepted registry links: registry, enrolled document (`document`) → registry document
+    (`registry_document`)."""
     return links.filter((pl.col("kind") == REGISTRY_CASE) & (pl.col("decision") == ACCEPT)).select(
-        pl.col("left").alias("document"), pl.col("document").alias("registry_document")
+        "registry", pl.col("left").alias("document"), pl.col("document").alias("registry_document")
     )
 
 
 def people_in_review(links: pl.DataFrame) -> pl.DataFrame:
-    """Enrolled documents whose registry link waits for a reviewer."""
-    return links.filter((pl.col("kind") == REGISTRY_CASE) & (pl.col("decision") == REVIEW)).select(pl.col("left").alias("document")).unique()
+    """Enrolled documents whose link to a registry waits for a reviewer: registry, document."""
+    return links.filter((pl.col("kind") == REGISTRY_CASE) & (pl.col("decision") == REVIEW)).select(
+        "registry", pl.col("left").alias("document")).unique()
 
 
-def with_linked_registry_rows(pila: pl.DataFrame, linked: pl.DataFrame) -> pl.DataFrame:
-    """Add, for each accepted registry link, the registry person's PILA rows under the enrolled
-    person's document, so the rules find the employment where the link says it is."""
+def with_linked_registry_rows(rows: pl.DataFrame, linked: pl.DataFrame) -> pl.DataFrame:
+    """Add, for each accepted link to this registry, the registry person's rows under the
+    enrolled person's document, so the rules find the facts where the link says they are."""
     if linked.height == 0:
-        return pila
-    borrowed = pila.join(linked.rename({"document": "enrolled_document", "registry_document": "document"}), on="document").with_columns(
+        return rows
+    borrowed = rows.join(linked.rename({"document": "enrolled_document", "registry_document": "document"}), on="document").with_columns(
         pl.col("enrolled_document").alias("document")
     ).drop("enrolled_document")
-    return pl.concat([pila, borrowed.select(pila.columns)], how="vertical")
+    return pl.concat([rows, borrowed.select(rows.columns)], how="vertical")
 
 
-def link_claims(claims: pl.DataFrame, pila: pl.DataFrame, cases: pl.DataFrame | None, reviews: pl.DataFrame | None,
-                run: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Claims and PILA rows as the run for month index `run` sees them after the second pass:
-    claims gain `link_method`, `in_review` (their own link waits for a reviewer) and
-    `registry_review` (their person's registry link does)."""
+def link_claims(claims: pl.DataFrame, registries: dict[str, pl.DataFrame], cases: pl.DataFrame | None,
+                reviews: pl.DataFrame | None, run: int, reads: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """Claims and registry rows as the run for month index `run` sees them after the second
+    pass: claims gain `link_method`, `in_review` (their own link waits for a reviewer) and
+    `registry_review` (their person's link to a registry their programme reads does; `reads`
+    lists programme × registry)."""
     if cases is None or cases.height == 0:
         return claims.with_columns(
             pl.lit(None, pl.String).alias("link_method"), pl.lit(False).alias("in_review"), pl.lit(False).alias("registry_review")
-        ), pila
+        ), registries
     links = links_as_of(cases, reviews, run)
     linked_claims = apply_to_claims(claims, links)
-    waiting = people_in_review(links).get_column("document")
+    waiting = people_in_review(links).join(reads, on="registry").select("document", "programme").unique()
+    accepted = registry_documents(links)
     return (
-        linked_claims.with_columns(pl.col("document").is_in(waiting.implode()).alias("registry_review")),
-        with_linked_registry_rows(pila, registry_documents(links)),
+        linked_claims.join(waiting.with_columns(pl.lit(True).alias("registry_review")), on=["document", "programme"], how="left")
+        .with_columns(pl.col("registry_review").fill_null(False)),
+        {name: with_linked_registry_rows(rows, accepted.filter(pl.col("registry") == name).drop("registry"))
+         for name, rows in registries.items()},
     )
 
 

@@ -41,7 +41,8 @@ from pbr_pipeline.identity.links import ACCEPT, CLAIM_CASE, REGISTRY_CASE, REVIE
 @dataclass(frozen=True)
 class SecondPass:
     cases: pl.DataFrame
-    """One row per case as the matcher scored it: case_id, kind, left (claim_id or enrolled
+    """One row per case as the matcher scored it: case_id, kind, registry (for a registry case,
+    the registry it links to), left (claim_id or enrolled
     document), document (best candidate's document), match_probability, match_weight,
     ambiguous, matcher_decision, known_index (the month index from which both sides and the
     evidence are known), and the best pair's weight_<field> (log2 Bayes factor) and
@@ -96,7 +97,7 @@ def blocked_for_registry(model: LinkageModel) -> LinkageModel:
 
 
 def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.DataFrame, employers: pl.DataFrame,
-               thresholds: Thresholds, seed: int = 1) -> SecondPass:
+               thresholds: Thresholds, *, registry_name: str, seed: int = 1) -> SecondPass:
     """Score every open case once, with a model trained on these records (all as of the run).
 
     `registry` and `employers`: the registry's people and the enrolled people's employers
@@ -162,7 +163,8 @@ def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.Data
         .with_columns(
             pl.when(pl.col("ambiguous") & (pl.col("decision") == ACCEPT)).then(pl.lit(REVIEW)).otherwise(pl.col("decision")).alias("matcher_decision")
         )
-        .select("case_id", "kind", pl.col("left_id").alias("left"), pl.col("right_id").alias("document"),
+        .with_columns(pl.when(pl.col("kind") == REGISTRY_CASE).then(pl.lit(registry_name)).alias("registry"))
+        .select("case_id", "kind", "registry", pl.col("left_id").alias("left"), pl.col("right_id").alias("document"),
                 "match_probability", "match_weight", "ambiguous", "matcher_decision", "known_index", *field_columns)
         .sort("kind", "case_id")
     )

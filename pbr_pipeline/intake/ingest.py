@@ -20,7 +20,7 @@ import polars as pl
 
 from pbr_pipeline.intake.headers import normalise_header
 from pbr_pipeline.intake.readers import FileRead, UnreadableFile, read_file
-from pbr_pipeline.intake.tables import InputTable
+from pbr_pipeline.intake.input_table import InputTable
 from schemas.provenance import READ_ERROR, INBOX_MONTH, SOURCE_FILE, SOURCE_ROW, SOURCE_SHA256
 
 Log = Callable[[str], None]

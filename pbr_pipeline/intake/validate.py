@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandera.errors
 import polars as pl
 
-from pbr_pipeline.intake.tables import InputTable
+from pbr_pipeline.intake.input_table import InputTable
 from pbr_pipeline.intake.values import normalise, typed
 from schemas.provenance import READ_ERROR, INBOX_MONTH, PROVENANCE_COLUMNS, SOURCE_FILE, SOURCE_ROW, SOURCE_SHA256
 from schemas.rejected_rows import RejectedRows

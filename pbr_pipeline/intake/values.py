@@ -11,7 +11,7 @@ import polars as pl
 
 from schemas import kinds
 from schemas.checks import ISO_DATE, nit_base
-from schemas.codes import DOCUMENT_TYPE_ALIASES, REVIEW_DECISION_ALIASES, SEX_ALIASES
+from schemas.codes import CEFR_LEVEL_ALIASES, DOCUMENT_TYPE_ALIASES, REVIEW_DECISION_ALIASES, SEX_ALIASES
 
 
 def _text(column: str) -> pl.Expr:
@@ -81,6 +81,13 @@ def _sex(column: str) -> pl.Expr:
     return _fold_accents(_text(column).str.to_uppercase()).replace(SEX_ALIASES)
 
 
+def _cefr_level(column: str) -> pl.Expr:
+    # `Pre-A1`, `pre a1` and `PRE_A1` are one level; `A-` and `B+` keep their sign.
+    code = _fold_accents(_text(column).str.to_uppercase()).str.replace_all(r"\s+", "")
+    code = code.str.replace(r"^PRE[-_]?A1$", "PRE_A1")
+    return code.replace(CEFR_LEVEL_ALIASES)
+
+
 def _nit(column: str) -> pl.Expr:
     return _text(column).str.replace_all(r"[.\s]", "")
 
@@ -100,6 +107,7 @@ _NORMALISERS = {
     kinds.SEX: _sex,
     kinds.NIT: _nit,
     kinds.IDENTIFIER: lambda column: _text(column).str.to_lowercase(),
+    kinds.CEFR_LEVEL: _cefr_level,
     kinds.DECISION: lambda column: _fold_accents(_text(column).str.to_uppercase()).replace(REVIEW_DECISION_ALIASES),
 }
 

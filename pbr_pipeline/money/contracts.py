@@ -15,6 +15,7 @@ fix them all in one pass. Paying from a half-understood contract would be worse 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -27,7 +28,10 @@ from typing import Any, Sequence
 import polars as pl
 import yaml
 
-from schemas.codes import OUTCOMES_BY_PROGRAMME, POPULATION_GROUPS, PROGRAMMES
+from pbr_pipeline.programmes import PROGRAMMES as VERIFIED_PROGRAMMES
+from pbr_pipeline.programmes import programme as programme_spec
+from pbr_pipeline.programmes.spec import Check, Code, Codes, Flag, Whole, WholeList, rule_checks
+from schemas.codes import OUTCOMES_BY_PROGRAMME, POPULATION_GROUPS, PROGRAMMES, ROLES
 
 CONTRACTS_FOLDER = "contracts"
 CONTRACT_SUFFIXES = (".yaml", ".yml")
@@ -55,34 +59,20 @@ class ContractError(ValueError):
 
 @dataclass(frozen=True)
 class Milestone:
-    """One paid outcome of a contract: paid once per person, at `price_cop` plus premium."""
+    """One paid outcome of a contract: paid once per subject, at its price plus premium."""
 
     outcome: str
-    price_cop: int
+    price_cop: int | None
+    """The price, or None when the milestone is priced by role."""
     max_count: int | None
-    """Most outcomes of this kind the contract pays; None means no count cap."""
+    """Most outcomes of this kind the contract pays (all roles together); None means no count cap."""
+    price_cop_by_role: tuple[tuple[str, int], ...] = ()
+    """(role, price) for milestones priced by the subject's roster role (BILINGUISMO: a
+    teacher and a student are priced apart), sorted by role."""
 
-
-@dataclass(frozen=True)
-class EmploymentRules:
-    """How an EMPLEO outcome is verified against PILA (domain.md §3). The defaults are the
-    typical rules of the Colombian employment bonds and those the synthetic sample follows."""
-
-    qualifying_contributor_types: tuple[int, ...] = (1, 2, 22, 30, 51)
-    """PILA `tipo_cotizante` values that count as a formal dependent job."""
-    min_days: int = 15
-    """Days contributed in a month from which the month can qualify."""
-    ibc_at_least_prorated_minimum_wage: bool = True
-    """The month qualifies only if IBC >= SMMLV x days / 30."""
-    additionality_lookback_months: int = 3
-    """Months before the enrolment month in which a qualifying job makes a person not additional."""
-    placement_window_months: int = 12
-    """Months after the enrolment month in which a placement counts."""
-    retention_same_employer: bool = False
-    """Whether retention months must all be with the placement employer."""
-
-
-_RULE_DEFAULTS = EmploymentRules()
+    def prices(self) -> tuple[tuple[str | None, int], ...]:
+        """(role or None for every role, price)."""
+        return self.price_cop_by_role or ((None, self.price_cop),)
 
 
 @dataclass(frozen=True)
@@ -103,7 +93,8 @@ class Contract:
     """`highest` (only the largest applicable premium) or `stack` (their sum)."""
     premium_percent: tuple[tuple[str, int], ...]
     """(premium key, whole percent added to the price), sorted by key."""
-    rules: EmploymentRules
+    rules: Any
+    """The programme's Rules (pbr_pipeline.programmes): the contract's `rules:` over the defaults."""
     source_file: str
     """Relative to the data directory, `/` separators."""
     source_sha256: str
@@ -226,10 +217,9 @@ def _problems_across_files(contracts: Sequence[Contract]) -> list[str]:
 
 _REQUIRED = ("contract_id", "operator", "programme", "valid_from", "valid_to", "budget_cop", "milestones")
 _OPTIONAL = ("premiums", "rules")
-_MILESTONE_REQUIRED = ("price_cop",)
-_MILESTONE_OPTIONAL = ("max_count",)
+_MILESTONE_REQUIRED = ()
+_MILESTONE_OPTIONAL = ("price_cop", "price_cop_by_role", "max_count")
 _PREMIUM_SECTION_KEYS = ("stacking", "percent")
-_RULE_KEYS = tuple(EmploymentRules.__dataclass_fields__)
 
 
 def _shown(value: Any) -> str:
@@ -367,6 +357,11 @@ class _ContractReader:
         if value not in PROGRAMMES:
             self.problem("programme", f"must be one of {_choices(PROGRAMMES)}, got {_shown(value)}")
             return None
+        if programme_spec(value) is None:
+            verified = [programme.code for programme in VERIFIED_PROGRAMMES]
+            self.problem("programme", f"{value} is not verified by this pipeline yet; contracts can be given for "
+                                      f"{_choices(verified)}")
+            return None
         return value
 
     def _date(self, document: dict[str, Any], key: str) -> dt.date | None:
@@ -431,10 +426,29 @@ class _ContractReader:
                 continue
             self._keys(terms, field, _MILESTONE_REQUIRED, _MILESTONE_OPTIONAL)
             price = self._whole(terms, "price_cop", f"{field}.price_cop", "a whole number of pesos above 0", low=1)
+            by_role = self._prices_by_role(terms, field)
+            if ("price_cop" in terms) == ("price_cop_by_role" in terms):
+                self.problem(field, "needs either price_cop (one price) or price_cop_by_role "
+                                    "(a price per roster role, e.g. {DOCENTE: 2500000, ESTUDIANTE: 900000}), not both")
             cap = self._whole(terms, "max_count", f"{field}.max_count",
                               "a whole number of 1 or more (leave the key out for no count cap)", low=1)
-            milestones.append(Milestone(outcome=str(outcome), price_cop=price, max_count=cap))
+            milestones.append(Milestone(outcome=str(outcome), price_cop=price, max_count=cap, price_cop_by_role=by_role))
         return tuple(milestones)
+
+    def _prices_by_role(self, terms: dict[str, Any], field: str) -> tuple[tuple[str, int], ...]:
+        if "price_cop_by_role" not in terms:
+            return ()
+        where = f"{field}.price_cop_by_role"
+        table = self._section(terms["price_cop_by_role"], where, "{DOCENTE: 2500000, ESTUDIANTE: 900000}")
+        prices: dict[str, int] = {}
+        for role in table or {}:
+            if role not in ROLES:
+                self.problem(f"{where}.{role}", f"is not a roster role; use {_choices(ROLES)}{_suggestion(role, ROLES)}")
+                continue
+            price = self._whole(table, role, f"{where}.{role}", "a whole number of pesos above 0", low=1)
+            if price is not None:
+                prices[str(role)] = price
+        return tuple(sorted(prices.items()))
 
     def _premiums(self, document: dict[str, Any]) -> tuple[str, tuple[tuple[str, int], ...]]:
         if "premiums" not in document:
@@ -464,46 +478,55 @@ class _ContractReader:
                                                   "or stack (premiums add up)")
         return stacking if stacking in STACKING_CHOICES else HIGHEST, tuple(sorted(percents.items()))
 
-    def _rules(self, document: dict[str, Any], programme: str | None) -> EmploymentRules:
+    def _rules(self, document: dict[str, Any], programme: str | None) -> Any:
+        spec = programme_spec(programme) if programme else None
+        if spec is None:
+            return None
         if "rules" not in document:
-            return _RULE_DEFAULTS
-        if programme is not None and programme != "EMPLEO":
-            self.problem("rules", f"can only be given for EMPLEO contracts; the verification rules of "
-                                  f"{programme} are not contract parameters yet")
-            return _RULE_DEFAULTS
+            return spec.rules()
         section = self._section(document["rules"], "rules", "{min_days: 15}")
         if section is None:
-            return _RULE_DEFAULTS
-        self._keys(section, "rules", (), _RULE_KEYS)
-        values: dict[str, Any] = {}
-        if "qualifying_contributor_types" in section:
-            values["qualifying_contributor_types"] = self._contributor_types(section["qualifying_contributor_types"])
-        for key, low, high, unit in (("min_days", 0, 30, "days"),
-                                     ("additionality_lookback_months", 0, 12, "months"),
-                                     ("placement_window_months", 1, 24, "months")):
-            values[key] = self._whole(section, key, f"rules.{key}", f"a whole number of {unit} from {low} to {high}",
-                                      low=low, high=high)
-        for key in ("ibc_at_least_prorated_minimum_wage", "retention_same_employer"):
-            if key in section:
-                values[key] = self._flag(section, key, f"rules.{key}")
-        given = {key: value for key, value in values.items() if value is not None}
-        return EmploymentRules(**given)
+            return spec.rules()
+        checks = rule_checks(spec.rules)
+        self._keys(section, "rules", (), tuple(checks))
+        values = {key: self._parameter(section[key], f"rules.{key}", checks[key]) for key in checks if key in section}
+        return spec.rules(**{key: value for key, value in values.items() if value is not None})
 
-    def _contributor_types(self, value: Any) -> tuple[int, ...] | None:
-        field = "rules.qualifying_contributor_types"
-        if not isinstance(value, list) or not value:
-            self.problem(field, f"must be a list of PILA contributor types such as [1, 2, 22, 30, 51], got {_shown(value)}")
+    def _parameter(self, value: Any, field: str, check: Check) -> Any:
+        """`value` checked as the programme's Rules declare it; None (with a problem) when it fails."""
+        if isinstance(check, Whole):
+            return self._whole({"value": value}, "value", field, f"a whole number of {check.unit} from {check.low} to {check.high}",
+                               low=check.low, high=check.high)
+        if isinstance(check, Flag):
+            return self._flag({"value": value}, "value", field)
+        if isinstance(check, Code):
+            if value in check.choices:
+                return value
+            self.problem(field, f"must be one of {_choices(check.choices)}, got {_shown(value)}")
             return None
-        types: list[int] = []
+        if isinstance(check, Codes):
+            if not isinstance(value, list) or not value:
+                self.problem(field, f"must be a list of codes out of {_choices(check.choices)}, got {_shown(value)}")
+                return None
+            unknown = [item for item in value if item not in check.choices]
+            for item in unknown:
+                self.problem(field, f"holds {_shown(item)}, which is not one of {_choices(check.choices)}")
+            return None if unknown else tuple(sorted(set(value)))
+        return self._whole_list(value, field, check)
+
+    def _whole_list(self, value: Any, field: str, check: WholeList) -> tuple[int, ...] | None:
+        if not isinstance(value, list) or not value:
+            self.problem(field, f"must be a list of whole numbers such as {check.example}, got {_shown(value)}")
+            return None
+        numbers: list[int] = []
         for index, item in enumerate(value):
             if isinstance(item, int) and not isinstance(item, bool) and item > 0:
-                if item in types:
+                if item in numbers:
                     self.problem(f"{field}[{index}]", f"repeats {item}")
-                types.append(item)
+                numbers.append(item)
             else:
-                self.problem(f"{field}[{index}]", f"must be a positive whole number (a PILA tipo_cotizante), "
-                                                  f"got {_shown(item)}{_number_hint(item)}")
-        return tuple(sorted(set(types)))
+                self.problem(f"{field}[{index}]", f"must be a positive whole number, got {_shown(item)}{_number_hint(item)}")
+        return tuple(sorted(set(numbers)))
 
 
 def _yaml_error_text(error: yaml.MarkedYAMLError) -> str:
@@ -534,28 +557,33 @@ CONTRACTS_SCHEMA = pl.Schema(
         "valid_to": pl.Date,
         "budget_cop": pl.Int64,
         "outcome": pl.String,
+        "role": pl.String,
         "price_cop": pl.Int64,
         "max_count": pl.Int64,
         "premium_stacking": pl.String,
         "premium_percent": pl.String,
-        "qualifying_contributor_types": pl.List(pl.Int64),
-        "min_days": pl.Int64,
-        "ibc_at_least_prorated_minimum_wage": pl.Boolean,
-        "additionality_lookback_months": pl.Int64,
-        "placement_window_months": pl.Int64,
-        "retention_same_employer": pl.Boolean,
+        "rules": pl.String,
         "source_file": pl.String,
         "source_sha256": pl.String,
     }
 )
-"""Columns of `contracts_frame`: one row per contract and milestone."""
+"""Columns of `contracts_frame`: one row per contract, milestone and role (role empty when the
+milestone has one price for everyone)."""
+
+
+def rules_json(rules: Any) -> str:
+    """The contract's rule parameters as a JSON object with sorted keys: flat, and the same
+    text every run."""
+    return json.dumps(dataclasses.asdict(rules), sort_keys=True, separators=(",", ":"))
 
 
 def contracts_frame(contracts: Sequence[Contract]) -> pl.DataFrame:
-    """One row per contract x milestone, sorted by contract_id then outcome (CONTRACTS_SCHEMA).
+    """One row per contract x milestone x role, sorted by contract_id, outcome and role
+    (CONTRACTS_SCHEMA).
 
     `max_count` is null for no cap; `premium_percent` is a JSON object with sorted keys
-    (`{"MIGRANTE":20}`, `{}` for none), so the table stays flat and prints the same every run.
+    (`{"MIGRANTE":20}`, `{}` for none) and `rules` the programme's rule parameters as JSON,
+    so the table stays flat and prints the same every run.
     """
     rows = [
         {
@@ -566,20 +594,17 @@ def contracts_frame(contracts: Sequence[Contract]) -> pl.DataFrame:
             "valid_to": contract.valid_to,
             "budget_cop": contract.budget_cop,
             "outcome": milestone.outcome,
-            "price_cop": milestone.price_cop,
+            "role": role,
+            "price_cop": price,
             "max_count": milestone.max_count,
             "premium_stacking": contract.premium_stacking,
             "premium_percent": json.dumps(dict(contract.premium_percent), sort_keys=True, separators=(",", ":")),
-            "qualifying_contributor_types": list(contract.rules.qualifying_contributor_types),
-            "min_days": contract.rules.min_days,
-            "ibc_at_least_prorated_minimum_wage": contract.rules.ibc_at_least_prorated_minimum_wage,
-            "additionality_lookback_months": contract.rules.additionality_lookback_months,
-            "placement_window_months": contract.rules.placement_window_months,
-            "retention_same_employer": contract.rules.retention_same_employer,
+            "rules": rules_json(contract.rules),
             "source_file": contract.source_file,
             "source_sha256": contract.source_sha256,
         }
         for contract in contracts
         for milestone in contract.milestones
+        for role, price in milestone.prices()
     ]
-    return pl.DataFrame(rows, schema=CONTRACTS_SCHEMA).sort("contract_id", "outcome", maintain_order=True)
+    return pl.DataFrame(rows, schema=CONTRACTS_SCHEMA).sort("contract_id", "outcome", "role", maintain_order=True, nulls_last=False)

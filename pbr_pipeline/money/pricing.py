@@ -40,14 +40,20 @@ def payable_outcomes(verified: pl.DataFrame, contracts: pl.DataFrame) -> pl.Data
     """Price and cap the VERIFIED claims of one as-of month.
 
     `verified` has, per claim: claim_id, status, person_key, operator, programme, outcome,
-    contract_id, source_file, source_row, verified_since, groups (list), sex; rows not VERIFIED
-    are ignored. Returns the `PayableOutcomes` columns except `evidence_rows`.
+    contract_id, source_file, source_row, verified_since, and the owner's groups (list), sex and
+    role; rows not VERIFIED are ignored. A milestone priced by role takes the price of the
+    subject's role. Returns the `PayableOutcomes` columns except `evidence_rows`.
     """
-    priced = verified.filter(pl.col("status") == VERIFIED).join(
-        contracts.select("contract_id", "outcome", "price_cop", "max_count", "budget_cop", "premium_stacking"),
-        on=["contract_id", "outcome"],
+    prices = contracts.select(
+        "contract_id", "outcome", pl.col("role").alias("priced_role"), "price_cop", "max_count", "budget_cop",
+        "premium_stacking", pl.col("source_sha256").alias("contract_sha256"),
     )
-    # One milestone per person, programme and outcome, ever: the first in cap order pays.
+    priced = (
+        verified.filter(pl.col("status") == VERIFIED)
+        .join(prices, on=["contract_id", "outcome"])
+        .filter(pl.col("priced_role").is_null() | (pl.col("priced_role") == pl.col("role")))
+    )
+    # One milestone per subject, programme and outcome, ever: the first in cap order pays.
     priced = priced.sort("verified_since", "claim_id").unique(subset=["person_key", "programme", "outcome"], keep="first", maintain_order=True)
     priced = priced.with_columns(stable_ids(priced, "person_key", "programme", "outcome", name="milestone_id"))
     priced = _with_premium(priced, contracts)
@@ -55,7 +61,7 @@ def payable_outcomes(verified: pl.DataFrame, contracts: pl.DataFrame) -> pl.Data
         ((pl.col("price_cop") * pl.col("premium_percent") + 50) // 100).alias("premium_cop")
     ).with_columns((pl.col("price_cop") + pl.col("premium_cop")).alias("gross_cop"))
     return _with_caps(priced).select(
-        "milestone_id", "contract_id", "operator", "programme", "outcome", "person_key", "claim_id",
+        "milestone_id", "contract_id", "contract_sha256", "operator", "programme", "outcome", "role", "person_key", "claim_id",
         pl.col("source_file").alias("claim_source_file"), pl.col("source_row").alias("claim_source_row"),
         "verified_since", "cap_order", pl.col("price_cop").alias("base_price_cop"), "premium_percent",
         "premium_groups", "premium_cop", "gross_cop", "cap_effect", "cap_reduction_cop", "amount_cop",

@@ -1,8 +1,10 @@
 """What the city knows as of month M: every validated input partition up to M.
 
-Verdicts and payments as of M are a pure function of these frames and the contracts, so a
-month can be recomputed or backfilled at any time. The registry is read lazily and cut down
-to the people enrolled or claimed before anything is collected.
+The run for M reads the inputs received up to M (rosters, claims, every registry a programme
+declares, review decisions); each registry is read lazily and cut down to the people enrolled
+or claimed before anything is collected. What earlier runs decided (since when a claim is
+VERIFIED, what was paid, the links in force) is not recomputed from these: it is read from
+the stored state of M − 1 (pbr_pipeline.verify.state).
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from pathlib import Path
 import polars as pl
 
 from pbr_pipeline.core.ids import stable_ids
-from pbr_pipeline.intake.ingest import inbox_months
-from pbr_pipeline.identity.matching import canonical_document
-from pbr_pipeline.core.months import period_index_expr
+from pbr_pipeline.core.months import month_index, period_index_expr
 from pbr_pipeline.core.warehouse import PARTITION_FILE, partition_dir, scan_table
+from pbr_pipeline.identity.matching import canonical_document
+from pbr_pipeline.intake.ingest import inbox_months
+from pbr_pipeline.intake.tables import MONTHLY_TABLES
+from pbr_pipeline.programmes import REGISTRIES
+from pbr_pipeline.programmes.spec import Registry
 
-AS_OF_TABLES = ("enrolments", "claims", "pila", "reviews")
+AS_OF_TABLES = tuple(table.name for table in MONTHLY_TABLES)
 
 
 class MissingMonths(RuntimeError):
@@ -43,10 +48,15 @@ class Known:
     month: str
     enrolments: pl.DataFrame
     claims: pl.DataFrame
-    pila: pl.DataFrame
-    """Only rows of people who appear in enrolments or claims, and of `extra_documents`."""
+    registries: dict[str, pl.DataFrame]
+    """Per registry name, every row received up to `month` (corrections not yet applied)
+    with its `fact_date`: only rows of people who appear in enrolments or claims, and of
+    `extra_documents`."""
     reviews: pl.DataFrame
     """Review decisions on linkage cases."""
+
+    def registry(self, name: str) -> pl.DataFrame:
+        return self.registries[name]
 
 
 def _received_up_to(warehouse: Path, table: str, month: str) -> pl.LazyFrame:
@@ -64,16 +74,28 @@ def claim_ids(claims: pl.DataFrame) -> pl.Series:
     return stable_ids(claims, "source_sha256", "source_row", name="claim_id")
 
 
-def registry_scan(warehouse: Path, month: str) -> pl.LazyFrame:
-    """Every PILA row received up to `month`, lazily, with its canonical `document`."""
-    return _received_up_to(warehouse, "pila", month)
+def registry_scan(warehouse: Path, month: str, registry: str = "pila") -> pl.LazyFrame:
+    """Every row of `registry` received up to `month`, lazily, with its canonical `document`."""
+    return _received_up_to(warehouse, registry, month)
+
+
+def current_rows(rows: pl.DataFrame, registry: Registry, month: str) -> pl.DataFrame:
+    """The rows of `registry` the run for `month` sees: the latest delivery of each key (a
+    correction replaces the row from the month it arrives in), facts dated up to the
+    registry's horizon. `rows` carry `document`, `inbox_index` and `fact_date`."""
+    return (
+        rows.filter(pl.col("inbox_index") <= month_index(month))
+        .sort("inbox_index", "source_file", "source_row")
+        .unique(subset=["document", *registry.correction_key], keep="last", maintain_order=True)
+        .filter(pl.col("fact_date") <= registry.horizon(month))
+    )
 
 
 def load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl.DataFrame | None = None) -> Known:
     """The as-of state for `month`; raises MissingMonths if an earlier inbox month is missing.
 
     `extra_documents` (a `document` column) are registry people the second pass linked to
-    enrolled people: their PILA rows are loaded too."""
+    enrolled people: their registry rows are loaded too."""
     missing = missing_months(warehouse, data_dir, month)
     if missing:
         raise MissingMonths(
@@ -87,9 +109,13 @@ def load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl.
     if extra_documents is not None:
         wanted.append(extra_documents.select("document"))
     people = pl.concat(wanted).unique()
-    pila = _received_up_to(warehouse, "pila", month).join(people.lazy(), on="document", how="semi").collect()
-    pila = pila.with_columns(period_index_expr(pl.col("period")).alias("period_index"))
-    return Known(month=month, enrolments=enrolments, claims=claims, pila=pila, reviews=load_reviews(warehouse, month))
+    scans = [
+        _received_up_to(warehouse, registry.name, month).join(people.lazy(), on="document", how="semi")
+        .with_columns(registry.fact_date().alias("fact_date"))
+        for registry in REGISTRIES
+    ]
+    registries = dict(zip((registry.name for registry in REGISTRIES), pl.collect_all(scans)))
+    return Known(month=month, enrolments=enrolments, claims=claims, registries=registries, reviews=load_reviews(warehouse, month))
 
 
 def load_reviews(warehouse: Path, month: str) -> pl.DataFrame:

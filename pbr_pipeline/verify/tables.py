@@ -1,42 +1,42 @@
 """The month's output tables, assembled from the engine: what the assets write.
 
-Each function takes what the city knows as of the month (`Known`), the contracts and the
-minimum wages, and returns a frame in its published schema (schemas/outcomes.py,
-schemas/payments.py). Documents are replaced by person keys here, at the last step, so no
-output table holds one.
+Each function takes what the city knows as of the month (`Known`), the contracts, the
+reference tables and, where a table builds on the month before, the stored state of M − 1,
+and returns a frame in its published schema (schemas/outcomes.py, schemas/payments.py).
+Documents are replaced by subject keys here, at the last step, so no output table holds one.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from pbr_pipeline.verify.as_of import Known
-from pbr_pipeline.money.ledger import payable_by_month, payments_and_adjustments
-from pbr_pipeline.identity.links import link_claims
-from pbr_pipeline.identity.matching import EXACT, LEADING_ZEROS, TI_CC
-from pbr_pipeline.core.months import month_index
 from pbr_pipeline.core.keys import with_person_keys
+from pbr_pipeline.identity.matching import EXACT, LEADING_ZEROS, TI_CC
+from pbr_pipeline.money.ledger import payments_and_adjustments
+from pbr_pipeline.money.pricing import payable_outcomes
+from pbr_pipeline.verify.as_of import Known
+from pbr_pipeline.verify.evidence import EMPTY_EVIDENCE
+from pbr_pipeline.verify.gates import owners
+from pbr_pipeline.verify.judge import judge_claims
+from pbr_pipeline.verify.state import carried_verified_since
 from pbr_pipeline.verify.unclaimed import unclaimed_outcomes
-from pbr_pipeline.verify.verdicts import judge_claims, registry_as_of
 from schemas.outcomes import DUPLICATE, PENDING, REJECTED, REVIEW, VERIFIED, ClaimsVerified, OutcomesUnclaimed, PersonIndex
 from schemas.payments import NO_CAP, Adjustments, PayableOutcomes, Payments, PaymentSummary
-
-_EMPTY_EVIDENCE = pl.lit([], dtype=ClaimsVerified.to_schema().columns["evidence_rows"].dtype.type)
 
 
 def _columns(model) -> list[str]:
     return list(model.to_schema().columns)
 
 
-def claims_verified(known: Known, minimum_wages: pl.DataFrame, contracts: pl.DataFrame,
-                    history: pl.DataFrame, secret: bytes, cases: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Every claim received up to the month with its verdict, evidence and person key."""
-    verdicts = judge_claims(known.claims, known.enrolments, known.pila, minimum_wages, contracts, known.month,
-                            cases=cases, reviews=known.reviews)
-    since = history.filter(pl.col("as_of_month") == known.month).select("claim_id", "verified_since")
+def claims_verified(known: Known, contracts: pl.DataFrame, reference: dict[str, pl.DataFrame], previous: pl.DataFrame | None,
+                    secret: bytes, cases: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every claim received up to the month with its verdict, evidence and subject key;
+    `verified_since` carries on from `previous` (the stored claims_verified of M − 1)."""
+    verdicts = judge_claims(known, contracts, reference, cases=cases)
+    verdicts = verdicts.with_columns(carried_verified_since(verdicts, previous, known.month))
     table = (
         with_person_keys(verdicts, secret)
-        .join(since, on="claim_id", how="left")
+        .with_columns(pl.col("enrolled_on").dt.strftime("%Y-%m").alias("enrolment_month"))
         .rename({"inbox_month": "received_month"})
         .sort("received_month", "source_file", "source_row")
         .select(_columns(ClaimsVerified))
@@ -44,12 +44,9 @@ def claims_verified(known: Known, minimum_wages: pl.DataFrame, contracts: pl.Dat
     return ClaimsVerified.validate(table)
 
 
-def outcomes_unclaimed(known: Known, minimum_wages: pl.DataFrame, contracts: pl.DataFrame, secret: bytes,
+def outcomes_unclaimed(known: Known, contracts: pl.DataFrame, reference: dict[str, pl.DataFrame], secret: bytes,
                        cases: pl.DataFrame | None = None) -> pl.DataFrame:
-    run = month_index(known.month)
-    _, pila = link_claims(known.claims, known.pila, cases, known.reviews, run)
-    judged = registry_as_of(pila, minimum_wages, contracts, run)
-    found = unclaimed_outcomes(known.claims, known.enrolments, judged, contracts, known.month)
+    found = unclaimed_outcomes(known, contracts, reference, cases)
     table = with_person_keys(found, secret).sort("person_key", "programme", "outcome").select(_columns(OutcomesUnclaimed))
     return OutcomesUnclaimed.validate(table)
 
@@ -62,7 +59,7 @@ def person_index(known: Known, secret: bytes) -> pl.DataFrame:
             known.claims.select("document", "document_type", "document_number", pl.lit("claims").alias("source")),
         ]
     )
-    registry = known.pila.select("document").unique()
+    registry = pl.concat([rows.select("document") for rows in known.registries.values()]).unique()
     people = records.group_by("document").agg(
         pl.col("document_type").unique().sort().alias("document_types"),
         pl.col("document_number").n_unique().alias("numbers"),
@@ -87,35 +84,34 @@ def person_index(known: Known, secret: bytes) -> pl.DataFrame:
     return PersonIndex.validate(table)
 
 
-def ledger(known: Known, contracts: pl.DataFrame, history: pl.DataFrame, verified: pl.DataFrame,
-           months: list[str], secret: bytes, cases: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def ledger(known: Known, contracts: pl.DataFrame, verified: pl.DataFrame, paid_before: pl.DataFrame,
+           secret: bytes) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(payable as of the month, the month's payments, the month's adjustments), each row
-    carrying the PILA evidence of its claim as of the month."""
-    payable = payable_by_month(history, known.claims, known.enrolments, contracts, months, secret, cases, known.reviews)
+    carrying the registry evidence of its claim as of the month. `verified` is the month's
+    claims_verified; `paid_before` what the stored ledger says was paid (verify.state)."""
+    # The owner's groups, sex and role as known this month set the premium and the price.
+    # Claims are keyed by the subject they were linked to, so a milestone belongs to that subject.
+    subjects = with_person_keys(owners(known.enrolments), secret).select("person_key", "programme", "groups", "sex")
+    priced = verified.filter(pl.col("status") == VERIFIED).join(subjects, on=["person_key", "programme"], how="left")
+    payable = payable_outcomes(priced, contracts)
+    payments, adjustments = payments_and_adjustments(payable, paid_before, known.month)
     evidence = verified.select("claim_id", "evidence_rows")
-    if known.month not in payable:
-        return _empty(PayableOutcomes), _empty(Payments), _empty(Adjustments)
 
     def with_evidence(frame: pl.DataFrame, model) -> pl.DataFrame:
-        table = frame.join(evidence, on="claim_id", how="left").with_columns(pl.col("evidence_rows").fill_null(_EMPTY_EVIDENCE))
+        table = frame.join(evidence, on="claim_id", how="left").with_columns(pl.col("evidence_rows").fill_null(EMPTY_EVIDENCE))
         return model.validate(table.select(_columns(model)))
 
-    payments, adjustments = payments_and_adjustments(payable, known.month)
     return (
-        with_evidence(payable[known.month].sort("contract_id", "cap_order"), PayableOutcomes),
+        with_evidence(payable.sort("contract_id", "cap_order"), PayableOutcomes),
         with_evidence(payments, Payments),
         with_evidence(adjustments, Adjustments),
     )
 
 
-def _empty(model) -> pl.DataFrame:
-    return pl.DataFrame(schema={name: column.dtype.type for name, column in model.to_schema().columns.items()})
-
-
 def payment_summary(verified: pl.DataFrame, payable: pl.DataFrame, payments: pl.DataFrame,
                     adjustments: pl.DataFrame, contracts: pl.DataFrame) -> pl.DataFrame:
-    """Per operator, programme and contract: claims by status, this month's money, the state to date."""
-    keys = ["operator", "programme", "contract_id"]
+    """Per operator, programme, contract and role: claims by status, this month's money, the state to date."""
+    keys = ["operator", "programme", "contract_id", "role"]
     claims = verified.group_by(keys).agg(
         (pl.col("status") == VERIFIED).sum().alias("claims_verified"),
         (pl.col("status") == PENDING).sum().alias("claims_pending"),

@@ -1,70 +1,72 @@
-"""Outcomes the registry shows for enrolled people that their owner never claimed.
+"""Outcomes the registries show for enrolled subjects that their owner never claimed.
 
-Each owner (the operator that enrolled the person first) gets one would-be claim per
-milestone of the programme, judged by the same rules as real claims with the widest window
-(an outcome date at the end of the placement window). Those that would be VERIFIED and that
-the owner never claimed, whatever the verdict of the claim, are unclaimed outcomes.
+For every programme the pipeline verifies, each owner (the operator that enrolled the subject
+first) gets one would-be claim per outcome of the programme, judged by the programme's own
+rule with the widest window (no claimed date limits it) under the owner's contract covering
+the enrolment date, or the programme's default rules when none does. Those the registry
+verifies and that the owner never claimed, whatever became of the claim, are unclaimed
+outcomes: for operators to see what they could claim, for verifiers to see what nobody asked
+for.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from pbr_pipeline.programmes.empleo import DEFAULT_RULE_SET
-from pbr_pipeline.core.months import index_month_expr, month_index
-from pbr_pipeline.verify.verdicts import contract_terms, decide, owners
-from schemas.codes import OUTCOMES_BY_PROGRAMME
-from schemas.outcomes import VERIFIED
+from pbr_pipeline.core.months import month_index
+from pbr_pipeline.identity.links import link_claims
+from pbr_pipeline.programmes import PROGRAMMES
+from pbr_pipeline.verify.as_of import Known
+from pbr_pipeline.verify.gates import covering_contracts, owners
+from pbr_pipeline.verify.judge import PROGRAMME_REGISTRIES, programme_facts
+from schemas.outcomes import EVIDENCE_ROWS, VERIFIED
 
-PROGRAMME = "EMPLEO"
-_DEFAULT_TERMS = {"additionality_lookback_months": 3, "placement_window_months": 12, "retention_same_employer": False}
+DEFAULT_RULES = "(default rules)"
+"""Contract id shown for an outcome judged under the programme's default rules."""
 
 
-def unclaimed_outcomes(
-    claims: pl.DataFrame, enrolments: pl.DataFrame, judged_rows: pl.DataFrame, contracts: pl.DataFrame, as_of: str
-) -> pl.DataFrame:
-    """Rows of the `OutcomesUnclaimed` schema (before person keys: `document` stands in)."""
-    run = month_index(as_of)
-    enrolments = enrolments.filter((pl.col("inbox_index") <= run) & (pl.col("programme") == PROGRAMME))
-    claims = claims.filter(pl.col("inbox_index") <= run)
-    people = owners(enrolments)
-    # The owner's contract covering the enrolment date sets the rules; without one, the defaults.
-    terms = contract_terms(contracts).rename({"operator": "owner_operator"})
-    covered = people.join(terms, on=["owner_operator", "programme"], how="left").filter(
-        pl.col("contract_id").is_null() | pl.col("owner_enrolled_on").is_between(pl.col("valid_from"), pl.col("valid_to"))
-    ).unique(subset=["document", "programme"], keep="first", maintain_order=True)
-    would_be = (
-        people.join(covered.select("document", "programme", *_DEFAULT_TERMS, "rule_set", "contract_id"), on=["document", "programme"], how="left")
-        .with_columns(
-            *(pl.col(name).fill_null(value) for name, value in _DEFAULT_TERMS.items()),
-            pl.col("rule_set").fill_null(DEFAULT_RULE_SET),
-            pl.col("contract_id").fill_null("(default rules)"),
+def unclaimed_outcomes(known: Known, contracts: pl.DataFrame, reference: dict[str, pl.DataFrame],
+                       cases: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Rows of the `OutcomesUnclaimed` schema, with `document` standing in for the subject key."""
+    _, registries = link_claims(known.claims, known.registries, cases, known.reviews, month_index(known.month), PROGRAMME_REGISTRIES)
+    people = owners(known.enrolments)
+    terms = contracts.select("contract_id", "operator", "programme", "valid_from", "valid_to").unique()
+    claimed = known.claims.select(pl.col("operator").alias("owner_operator"), "document", "programme", "outcome").unique()
+    found = []
+    for programme in PROGRAMMES:
+        mine = people.filter(pl.col("programme") == programme.code)
+        if mine.height == 0:
+            continue
+        would_be = (
+            mine.join(pl.DataFrame({"outcome": list(programme.outcomes)}), how="cross")
+            .with_columns(
+                pl.concat_str("document", pl.lit("/"), "outcome").alias("claim_id"),
+                pl.col("owner_operator").alias("operator"),
+                pl.col("owner_enrolled_on").alias("enrolled_on"),
+                pl.lit(None, pl.Date).alias("outcome_date"),
+            )
         )
-        .join(pl.DataFrame({"outcome": list(OUTCOMES_BY_PROGRAMME[PROGRAMME])}), how="cross")
-        .with_columns(
-            pl.concat_str("document", pl.lit("/"), "outcome").alias("claim_id"),
-            pl.col("owner_operator").alias("operator"),
-            (pl.col("enrolment_index") + pl.col("placement_window_months")).alias("outcome_index"),
-            pl.lit(False).alias("is_duplicate"),
-            pl.lit(False).alias("in_review"),
-            pl.lit(False).alias("registry_review"),
-            pl.lit(True).alias("enrolled"),
-            pl.lit(None, pl.String).alias("first_claim"),
+        would_be = would_be.join(covering_contracts(would_be, terms, date="enrolled_on"), on="claim_id", how="left")
+        shown = programme.evidence(programme_facts(programme, would_be, contracts, known, registries, reference))
+        found.append(
+            would_be.join(shown.filter(pl.col("status") == VERIFIED), on="claim_id")
+            .join(claimed, on=["owner_operator", "document", "programme", "outcome"], how="anti")
+            .select(
+                "document", "programme", "outcome", "owner_operator",
+                pl.col("contract_id").fill_null(DEFAULT_RULES),
+                pl.col("enrolled_on").dt.strftime("%Y-%m").alias("enrolment_month"),
+                "outcome_on",
+                pl.col("outcome_on").dt.strftime("%Y-%m").alias("outcome_month"),
+                "evidence_rows",
+            )
         )
-    )
-    shown = decide(would_be, judged_rows, run).filter(pl.col("status") == VERIFIED)
-    claimed = claims.select(pl.col("operator").alias("owner_operator"), "document", "programme", "outcome").unique()
-    return (
-        shown.join(claimed, on=["owner_operator", "document", "programme", "outcome"], how="anti")
-        .select(
-            "document",
-            "programme",
-            "outcome",
-            "owner_operator",
-            "enrolment_month",
-            "placement_month",
-            index_month_expr(pl.col("evidence_end_index")).alias("outcome_month"),
-            "evidence_rows",
-        )
-        .sort("document", "outcome")
-    )
+    if not found:
+        return pl.DataFrame(schema=_SCHEMA)
+    return pl.concat(found, how="vertical").sort("document", "programme", "outcome")
+
+
+_SCHEMA = {
+    "document": pl.String, "programme": pl.String, "outcome": pl.String, "owner_operator": pl.String,
+    "contract_id": pl.String, "enrolment_month": pl.String, "outcome_on": pl.Date, "outcome_month": pl.String,
+    "evidence_rows": EVIDENCE_ROWS,
+}

@@ -1,0 +1,1 @@
+"""One pandera model per administrative registry."""
