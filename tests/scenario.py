@@ -21,9 +21,9 @@ from pbr_pipeline.verify.as_of import Known, load_known
 from pbr_pipeline.money.contracts import contracts_frame, load_contracts
 from pbr_pipeline.intake.ingest import ingest_table
 from pbr_pipeline.core.settings import Settings
-from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, REVIEWS
+from pbr_pipeline.intake.tables import MINIMUM_WAGES, MONTHLY_TABLES
 from pbr_pipeline.intake.validate import validate_table
-from pbr_pipeline.verify.verdicts import judge_claims
+from pbr_pipeline.verify.judge import judge_claims
 from pbr_pipeline.core.warehouse import write_partition
 
 SMMLV = {2023: 1_160_000, 2024: 1_300_000, 2025: 1_423_500, 2026: 1_750_905}
@@ -65,18 +65,19 @@ class Scenario:
         return Settings(data_dir=self.data_dir, warehouse=self.root / "warehouse")
 
     def enrol(self, month: str, number: str, enrolled_on: str, operator: str = "OP-001", doc_type: str = "CC",
-              groups: str = "", sex: str = "M", first_name: str = "ANA") -> "Scenario":
-        self.rows[(month, "inscripciones", operator)].append({
-            "operador": operator, "programa": "EMPLEO", "tipo_documento": doc_type, "numero_documento": number,
+              groups: str = "", sex: str = "M", first_name: str = "ANA", programme: str = "EMPLEO",
+              role: str = "") -> "Scenario":
+        self.rows[(month, "inscripciones", f"{operator}_{programme}")].append({
+            "operador": operator, "programa": programme, "tipo_documento": doc_type, "numero_documento": number,
             "primer_nombre": first_name, "primer_apellido": "PEÑA", "segundo_apellido": "RUIZ", "fecha_nacimiento": "1995-06-15", "sexo": sex,
-            "grupos": groups, "fecha_inscripcion": enrolled_on,
+            "grupos": groups, "rol": role, "fecha_inscripcion": enrolled_on,
         })
         return self
 
     def claim(self, month: str, number: str, outcome: str, date: str, operator: str = "OP-001",
-              doc_type: str = "CC", support: str = EMPLOYER) -> "Scenario":
-        self.rows[(month, "reportes", operator)].append({
-            "operador": operator, "programa": "EMPLEO", "tipo_documento": doc_type, "numero_documento": number,
+              doc_type: str = "CC", support: str = EMPLOYER, programme: str = "EMPLEO") -> "Scenario":
+        self.rows[(month, "reportes", f"{operator}_{programme}")].append({
+            "operador": operator, "programa": programme, "tipo_documento": doc_type, "numero_documento": number,
             "resultado": outcome, "fecha_resultado": date, "soporte": support,
         })
         return self
@@ -91,6 +92,15 @@ class Scenario:
                 "tipo_cotizante": str(contributor_type), "dias_cotizados": str(days),
                 "ibc": str(ibc if ibc is not None else SMMLV[int(period[:4])] * days // 30),
             })
+        return self
+
+    def exam(self, received: str, number: str, moment: str, on: str, level: str, test: str = "APTIS_GENERAL",
+             doc_type: str = "CC") -> "Scenario":
+        """An English exam result, delivered in the extract received in `received`."""
+        self.rows[(received, "registros/examenes_ingles", "examenes")].append({
+            "tipo_documento": doc_type, "numero_documento": number, "prueba": test, "momento": moment,
+            "fecha_examen": on, "nivel_mcer": level,
+        })
         return self
 
     def review(self, month: str, case_id: str, decision: str, reviewer: str = "ana.pena@bucaramanga.gov.co",
@@ -130,7 +140,7 @@ class Scenario:
         from pbr_pipeline.core.months import month_range
 
         for month in month_range(self.months()[0], through):
-            for table in (ENROLMENTS, CLAIMS, PILA, REVIEWS):
+            for table in MONTHLY_TABLES:
                 valid = validate_table(ingest_table(self.data_dir, month, table).frame, table).valid
                 write_partition(valid, self.settings.warehouse, table.name, month)
 
@@ -148,7 +158,8 @@ class Scenario:
     def verdicts(self, as_of: str) -> pl.DataFrame:
         """Each claim's verdict as of `as_of`, in the order claims were received."""
         known = self.known(as_of)
-        return judge_claims(known.claims, known.enrolments, known.pila, self.minimum_wages(), self.contracts_frame(), as_of)
+        reference = {"minimum_wages": self.minimum_wages(), "poverty_lines": pl.DataFrame()}
+        return judge_claims(known, self.contracts_frame(), reference)
 
     def verdict(self, as_of: str, row: int = 0) -> tuple[str, str | None]:
         frame = self.verdicts(as_of).sort("inbox_index", "source_file", "source_row")

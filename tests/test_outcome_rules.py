@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.scenario import EMPLOYER, OTHER_EMPLOYER, SMMLV, Scenario, contract
@@ -29,8 +31,11 @@ def test_a_placement_in_the_window_is_verified(world):
     placed(world, ["2025-02"]).claim("2025-03", PERSON, "COLOCACION", "2025-02-15").write()
     assert world.verdict("2025-03") == ("VERIFIED", None)
     row = world.verdicts("2025-03").row(0, named=True)
-    assert row["placement_month"] == "2025-02" and row["match_method"] == "EXACT"
-    assert [(e["period"], e["source_row"], e["qualifies"]) for e in row["evidence_rows"]] == [("2025-02", 2, True)]
+    assert row["outcome_on"] == dt.date(2025, 2, 1) and row["match_method"] == "EXACT"
+    assert (row["evidence_from"], row["evidence_to"]) == (dt.date(2025, 2, 1), dt.date(2025, 2, 28))
+    assert [(e["registry"], e["fact_date"], e["source_row"], e["counts"]) for e in row["evidence_rows"]] == [
+        ("pila", dt.date(2025, 2, 1), 2, True)]
+    assert row["evidence_rows"][0]["shows"].startswith("period 2025-02 · employer 800197268")
     assert row["evidence_rows"][0]["source_file"] == "inbox/2025-03/registros/pila/pila_2025-03.csv"
 
 
@@ -84,7 +89,7 @@ def test_a_job_in_the_three_months_before_enrolment_is_not_additional(world):
     world.claim("2025-03", PERSON, "COLOCACION", "2025-02-15").write()
     assert world.verdict("2025-03") == ("REJECTED", "NOT_ADDITIONAL")
     evidence = world.verdicts("2025-03")["evidence_rows"][0]
-    assert [e["period"] for e in evidence] == ["2024-11"]
+    assert [e["fact_date"] for e in evidence] == [dt.date(2024, 11, 1)]
 
 
 def test_a_job_four_months_before_enrolment_does_not_count(world):
