@@ -18,13 +18,14 @@ from pbr_pipeline.money.contracts import (
     CONTRACTS_SCHEMA,
     Contract,
     ContractError,
-    EmploymentRules,
     Milestone,
     contracts_frame,
     load_contracts,
     premium_percent,
 )
 from pbr_pipeline.core.settings import SAMPLE_DATA_DIR
+from pbr_pipeline.programmes.bilinguismo import CertificationRules
+from pbr_pipeline.programmes.empleo import EmploymentRules
 
 FILE = "contracts/c.yaml"
 
@@ -102,13 +103,13 @@ def load_error(data_dir: Path) -> ContractError:
 
 def test_the_sample_contracts_load():
     contracts = load_contracts(SAMPLE_DATA_DIR)
-    assert [c.contract_id for c in contracts] == ["EMP-2025-OP001", "EMP-2025-OP002", "EMP-2025-OP003"]
-    assert [c.operator for c in contracts] == ["OP-001", "OP-002", "OP-003"]
-    assert {c.programme for c in contracts} == {"EMPLEO"}
-    assert sorted(c.premium_stacking for c in contracts) == ["highest", "highest", "stack"]
+    employment = [c for c in contracts if c.programme == "EMPLEO"]
+    assert [c.contract_id for c in employment] == ["EMP-2025-OP001", "EMP-2025-OP002", "EMP-2025-OP003"]
+    assert [c.operator for c in employment] == ["OP-001", "OP-002", "OP-003"]
+    assert sorted(c.premium_stacking for c in employment) == ["highest", "highest", "stack"]
     # The sample's ground truth was generated with the default verification rules.
-    assert {c.rules for c in contracts} == {EmploymentRules()}
-    for c in contracts:
+    assert {c.rules for c in employment} == {EmploymentRules()}
+    for c in employment:
         prices = {m.outcome: m.price_cop for m in c.milestones}
         assert prices["COLOCACION"] == prices["RETENCION_3M"] == 1_400_000
         bonus = prices["RETENCION_6M"] / (prices["COLOCACION"] + prices["RETENCION_3M"])
@@ -262,11 +263,8 @@ def test_contracts_are_sorted_by_id_not_by_file(tmp_path):
 FRAME_COLUMNS = {
     "contract_id": pl.String, "operator": pl.String, "programme": pl.String,
     "valid_from": pl.Date, "valid_to": pl.Date, "budget_cop": pl.Int64,
-    "outcome": pl.String, "price_cop": pl.Int64, "max_count": pl.Int64,
-    "premium_stacking": pl.String, "premium_percent": pl.String,
-    "qualifying_contributor_types": pl.List(pl.Int64), "min_days": pl.Int64,
-    "ibc_at_least_prorated_minimum_wage": pl.Boolean, "additionality_lookback_months": pl.Int64,
-    "placement_window_months": pl.Int64, "retention_same_employer": pl.Boolean,
+    "outcome": pl.String, "role": pl.String, "price_cop": pl.Int64, "max_count": pl.Int64,
+    "premium_stacking": pl.String, "premium_percent": pl.String, "rules": pl.String,
     "source_file": pl.String, "source_sha256": pl.String,
 }
 
@@ -286,7 +284,9 @@ def test_contracts_frame_has_one_row_per_milestone(tmp_path):
     ]
     assert frame["premium_percent"].to_list()[0] == '{"DISCAPACIDAD":35,"MIGRANTE":20,"MUJER":10}'
     assert frame["premium_percent"].to_list()[-1] == "{}"
-    assert frame["qualifying_contributor_types"].to_list()[0] == [1, 2, 22, 30, 51]
+    assert frame["rules"].to_list()[0] == (
+        '{"additionality_lookback_months":3,"ibc_at_least_prorated_minimum_wage":true,"min_days":15,'
+        '"placement_window_months":12,"qualifying_contributor_types":[1,2,22,30,51],"retention_same_employer":false}')
     assert frame["source_file"].unique().sort().to_list() == ["contracts/a.yaml", "contracts/b.yaml"]
 
 
@@ -417,7 +417,7 @@ BAD_DOCUMENTS = [
     (_set("premiums.stacking", ...), "contracts/c.yaml: premiums.stacking is missing"),
     (_set("premiums", None), "contracts/c.yaml: premiums must be a mapping"),
     (_set("rules.qualifying_contributor_types", [1, "dos"]),
-     "contracts/c.yaml: rules.qualifying_contributor_types[1] must be a positive whole number (a PILA tipo_cotizante), got 'dos'"),
+     "contracts/c.yaml: rules.qualifying_contributor_types[1] must be a positive whole number, got 'dos'"),
     (_set("rules.qualifying_contributor_types", [0, 1]), "rules.qualifying_contributor_types[0] must be a positive whole number"),
     (_set("rules.qualifying_contributor_types", [1, 1]), "rules.qualifying_contributor_types[1] repeats 1"),
     (_set("rules.qualifying_contributor_types", 1), "contracts/c.yaml: rules.qualifying_contributor_types must be a list"),
@@ -463,7 +463,9 @@ BAD_TEXTS = [
     (EXAMPLE_TEXT.replace("valid_to: 2025-12-31", "valid_to: 2025-12-31 10:00:00"), "valid_to must be a date written YYYY-MM-DD"),
     (EXAMPLE_TEXT.replace("programme: EMPLEO", "programme: BILINGUISMO").replace("COLOCACION:", "CERTIFICACION_B1:")
      .replace("  RETENCION_3M: {price_cop: 1400000, max_count: 250}\n", "").replace("  RETENCION_6M: {price_cop: 280000}\n", ""),
-     "contracts/c.yaml: rules can only be given for EMPLEO contracts"),
+     "contracts/c.yaml: rules.min_days is not a known key"),
+    (EXAMPLE_TEXT.replace("programme: EMPLEO", "programme: AGRO"),
+     "contracts/c.yaml: programme AGRO is not verified by this pipeline yet; contracts can be given for EMPLEO or BILINGUISMO"),
 ]
 
 
@@ -526,3 +528,45 @@ def test_consecutive_contracts_and_other_programmes_do_not_overlap(tmp_path):
                          milestones={"CERTIFICACION_B1": {"price_cop": 900000}})
     write(tmp_path, "bil.yaml", bilingual)
     assert [c.contract_id for c in load_contracts(tmp_path)] == ["A", "B", "C"]
+
+
+# --- programmes other than EMPLEO ----------------------------------------------------------
+
+
+def bilingual(**overrides) -> dict:
+    return {
+        "contract_id": "BIL-1", "operator": "OP-004", "programme": "BILINGUISMO",
+        "valid_from": "2025-01-01", "valid_to": "2025-12-31", "budget_cop": 90_000_000,
+        "milestones": {"CERTIFICACION_B1": {"price_cop_by_role": {"DOCENTE": 2_500_000, "ESTUDIANTE": 900_000}, "max_count": 40}},
+    } | overrides
+
+
+def test_a_milestone_priced_by_role_has_one_row_per_role(tmp_path):
+    write(tmp_path, "b.yaml", bilingual(rules={"certification_window_months": 10, "accepted_exit_tests": ["APTIS_GENERAL"]}))
+    (read,) = load_contracts(tmp_path)
+    assert read.milestones == (Milestone("CERTIFICACION_B1", None, 40, (("DOCENTE", 2_500_000), ("ESTUDIANTE", 900_000))),)
+    assert read.rules == CertificationRules(certification_window_months=10, accepted_exit_tests=("APTIS_GENERAL",))
+    frame = contracts_frame([read])
+    assert frame.select("outcome", "role", "price_cop", "max_count").rows() == [
+        ("CERTIFICACION_B1", "DOCENTE", 2_500_000, 40), ("CERTIFICACION_B1", "ESTUDIANTE", 900_000, 40)]
+
+
+@pytest.mark.parametrize("milestone, rules, expected", [
+    ({"price_cop_by_role": {"DOCENTE": 1, "RECTOR": 2}}, None,
+     "milestones.CERTIFICACION_B1.price_cop_by_role.RECTOR is not a roster role; use DOCENTE or ESTUDIANTE"),
+    ({"price_cop_by_role": {"DOCENTE": 0}}, None,
+     "milestones.CERTIFICACION_B1.price_cop_by_role.DOCENTE must be a whole number of pesos above 0, got 0"),
+    ({"price_cop": 1, "price_cop_by_role": {"DOCENTE": 1}}, None,
+     "milestones.CERTIFICACION_B1 has both price_cop and price_cop_by_role; give one of them"),
+    ({"max_count": 3}, None, "milestones.CERTIFICACION_B1.price_cop is missing; give price_cop (one price) or price_cop_by_role"),
+    ({"price_cop": 1}, {"certified_level": "B3"}, "rules.certified_level must be one of PRE_A1, A1, A2, B1, B2, C1 or C2, got 'B3'"),
+    ({"price_cop": 1}, {"accepted_exit_tests": ["TOEFL"]}, "rules.accepted_exit_tests holds 'TOEFL', which is not one of"),
+    ({"price_cop": 1}, {"entry_test_days_after_enrolment": 200}, "rules.entry_test_days_after_enrolment must be a whole number of days from 0 to 120"),
+])
+def test_role_prices_and_programme_rules_are_checked(tmp_path, milestone, rules, expected):
+    document = bilingual(milestones={"CERTIFICACION_B1": milestone})
+    if rules:
+        document["rules"] = rules
+    write(tmp_path, "c.yaml", document)
+    error = load_error(tmp_path)
+    assert any(expected in line for line in error.problems), str(error)

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from pbr_pipeline.intake.ingest import ingest_table
-from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, PILA, REVIEWS, InputTable
+from pbr_pipeline.intake.input_table import InputTable
+from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, REVIEWS
+from pbr_pipeline.programmes.empleo import PILA as PILA_REGISTRY
+
+PILA = PILA_REGISTRY.table
 from pbr_pipeline.intake.validate import validate_table
 from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, PILA_ROW, REVIEW_ROW, csv_bytes, put
 

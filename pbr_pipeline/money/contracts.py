@@ -427,9 +427,11 @@ class _ContractReader:
             self._keys(terms, field, _MILESTONE_REQUIRED, _MILESTONE_OPTIONAL)
             price = self._whole(terms, "price_cop", f"{field}.price_cop", "a whole number of pesos above 0", low=1)
             by_role = self._prices_by_role(terms, field)
-            if ("price_cop" in terms) == ("price_cop_by_role" in terms):
-                self.problem(field, "needs either price_cop (one price) or price_cop_by_role "
-                                    "(a price per roster role, e.g. {DOCENTE: 2500000, ESTUDIANTE: 900000}), not both")
+            if "price_cop" not in terms and "price_cop_by_role" not in terms:
+                self.problem(f"{field}.price_cop", "is missing; give price_cop (one price) or price_cop_by_role "
+                                                   "(a price per roster role, e.g. {DOCENTE: 2500000, ESTUDIANTE: 900000})")
+            elif "price_cop" in terms and "price_cop_by_role" in terms:
+                self.problem(field, "has both price_cop and price_cop_by_role; give one of them")
             cap = self._whole(terms, "max_count", f"{field}.max_count",
                               "a whole number of 1 or more (leave the key out for no count cap)", low=1)
             milestones.append(Milestone(outcome=str(outcome), price_cop=price, max_count=cap, price_cop_by_role=by_role))
