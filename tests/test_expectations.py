@@ -48,24 +48,28 @@ def claims_verified_frame(statuses: list[str] = STATUSES) -> pl.DataFrame:
             "person_key": [_hex(f"person{i}", 32) for i in range(n)],
             "match_method": ["EXACT"] * n,
             "owner_operator": ["OP-001"] * n,
-            "enrolment_month": ["2025-01"] * n,
+            "role": [None] * n,
+            "enrolled_on": [dt.date(2025, 1, 10)] * n,
             "contract_id": ["EMPLEO-2025"] * n,
             "status": statuses,
             "reason": [_REASON[s] for s in statuses],
             "duplicate_of": [_hex("claim0", 16) if s == DUPLICATE else None for s in statuses],
-            "placement_month": ["2025-02"] * n,
-            "evidence_start": ["2025-02"] * n,
-            "evidence_end": ["2025-04"] * n,
+            "outcome_on": [dt.date(2025, 2, 1) if s == VERIFIED else None for s in statuses],
+            "evidence_from": [dt.date(2025, 2, 1)] * n,
+            "evidence_to": [dt.date(2025, 4, 30)] * n,
             "evidence_rows": [
                 [
-                    {"source_file": "pila/2025-02.csv", "source_row": i + 2, "period": "2025-02", "employer_nit": "800197268", "qualifies": True},
-                    {"source_file": "pila/2025-03.csv", "source_row": i + 2, "period": "2025-03", "employer_nit": "800197268", "qualifies": True},
+                    {"registry": "pila", "source_file": "pila/2025-02.csv", "source_row": i + 2, "fact_date": dt.date(2025, 2, 1),
+                     "shows": "period 2025-02 · employer 800197268", "counts": True},
+                    {"registry": "pila", "source_file": "pila/2025-03.csv", "source_row": i + 2, "fact_date": dt.date(2025, 3, 1),
+                     "shows": "period 2025-03 · employer 800197268", "counts": True},
                 ]
                 for i in range(n)
             ],
             "verified_since": ["2025-03" if s == VERIFIED else None for s in statuses],
         },
-        schema_overrides={"evidence_rows": EVIDENCE_ROWS, "reason": pl.String, "duplicate_of": pl.String, "verified_since": pl.String},
+        schema_overrides={"evidence_rows": EVIDENCE_ROWS, "reason": pl.String, "duplicate_of": pl.String, "verified_since": pl.String,
+                          "role": pl.String, "outcome_on": pl.Date},
     )
     return ClaimsVerified.validate(frame)
 
@@ -78,9 +82,11 @@ def payments_frame(claims: pl.DataFrame) -> pl.DataFrame:
         {
             "milestone_id": [_hex(f"milestone{c}", 16) for c in verified["claim_id"]],
             "contract_id": verified["contract_id"],
+            "contract_sha256": [_hex("contracts/empleo.yaml", 64)] * n,
             "operator": verified["operator"],
             "programme": verified["programme"],
             "outcome": verified["outcome"],
+            "role": verified["role"],
             "person_key": verified["person_key"],
             "claim_id": verified["claim_id"],
             "claim_source_file": verified["source_file"],

@@ -115,7 +115,7 @@ def test_no_output_table_holds_a_document_number_or_a_name(tmp_path):
     world.job("2025-03", PERSON, ["2025-02"]).claim("2025-03", PERSON, "COLOCACION", "2025-02-15").write()
     run_all(world, "2025-03")
     for name in ("claims_verified", "outcomes_unclaimed", "person_index", "payable_outcomes", "payments",
-                 "adjustments", "payment_summary", "verdict_history", "rejected_rows"):
+                 "adjustments", "payment_summary", "rejected_rows"):
         text = repr(table(world, name, "2025-03").rows())
         assert PERSON not in text and "PEÑA" not in text, name
 

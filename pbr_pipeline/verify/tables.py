@@ -36,7 +36,6 @@ def claims_verified(known: Known, contracts: pl.DataFrame, reference: dict[str, 
     verdicts = verdicts.with_columns(carried_verified_since(verdicts, previous, known.month))
     table = (
         with_person_keys(verdicts, secret)
-        .with_columns(pl.col("enrolled_on").dt.strftime("%Y-%m").alias("enrolment_month"))
         .rename({"inbox_month": "received_month"})
         .sort("received_month", "source_file", "source_row")
         .select(_columns(ClaimsVerified))
