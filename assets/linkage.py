@@ -5,7 +5,8 @@ import polars as pl
 
 from assets.metadata import counts_by, frame_schema, table_metadata
 from assets.partitions import monthly_partitions
-from assets.verification import AS_OF_MONTHS, known_as_of
+from assets.verification import AS_OF_MONTHS, PREVIOUS_MONTH, first_inbox_month, known_as_of, stored_state
+from pbr_pipeline.identity.model_store import Training, linkage_folder, model_in_force, store_model
 from pbr_pipeline.verify.as_of import load_reviews, registry_scan
 from pbr_pipeline.identity.linkage import write_charts
 from pbr_pipeline.identity.linkage_config import load_thresholds
@@ -15,23 +16,26 @@ from assets.resources import InboxResource, WarehouseResource
 from pbr_pipeline.identity.review_sheet import review_sheet, write_review_sheets
 from pbr_pipeline.identity.reviews import review_audit
 from pbr_pipeline.programmes import LINKAGE_REGISTRY, readers_of
-from pbr_pipeline.identity.second_pass import find_links, registry_inputs, registry_people
+from pbr_pipeline.identity.second_pass import find_links, frozen_links, registry_inputs, registry_people
 from pbr_pipeline.core.warehouse import atomic_write_bytes
 
 LINKAGE_INPUTS = [dg.AssetDep(name, partition_mapping=AS_OF_MONTHS)
                   for name in ("enrolments", "claims", LINKAGE_REGISTRY.name, "reviews")]
 
 
-@dg.asset(partitions_def=monthly_partitions, group_name="linkage", deps=LINKAGE_INPUTS, kinds={"splink", "parquet"},
-          tags={"pbr/access": "restricted"})
+@dg.asset(partitions_def=monthly_partitions, group_name="linkage", kinds={"splink", "parquet"}, tags={"pbr/access": "restricted"},
+          deps=[*LINKAGE_INPUTS, dg.AssetDep("person_links", partition_mapping=PREVIOUS_MONTH)])
 def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource) -> dg.Output[pl.DataFrame]:
     """The second pass as of the month: every claim whose document matches nobody its operator
-    enrolled, and every enrolled person absent from PILA, scored by the Splink model trained on
-    the month's records (or its documented fallback), with the best candidate, probability,
-    weight, ambiguity and the matcher's decision (ACCEPT, REVIEW, NONE). The model JSON and the
-    match-weights and waterfall charts are written to `<warehouse>/linkage/month=YYYY-MM/`,
-    with the claim cases' own model (`claims_model.json`) and employer evidence
-    (`claims_employer_evidence.json`).
+    enrolled, and every enrolled person absent from the registry the second pass links people
+    through, with the best candidate, probability, weight, ambiguity and the matcher's decision
+    (ACCEPT, REVIEW, NONE). Links the month before published stay as they were (its stored
+    partition is read); new and open cases are scored by the stored model of the month before,
+    or by a model trained this month (first month, a retraining the data team asked for, or a
+    registry twice the size it was at training; `model_origin` in the metadata says which). The
+    model in force, where it comes from (`training.json`) and the match-weights and waterfall
+    charts are written to `<warehouse>/linkage/month=YYYY-MM/`, with the claim cases' own model
+    (`claims_model.json`) and employer evidence (`claims_employer_evidence.json`).
     Holds documents: data team only."""
     known = known_as_of(context, warehouse, inbox)
     month = context.partition_key
@@ -40,9 +44,15 @@ def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     readers = pl.col("programme").is_in(readers_of(LINKAGE_REGISTRY))
     enrolled, claims = known.enrolments.filter(readers), known.claims.filter(readers)
     registry, employers = registry_inputs(registry_scan(warehouse.path, month, LINKAGE_REGISTRY.name), enrolled)
-    result = find_links(claims, enrolled, registry, employers, thresholds, registry_name=LINKAGE_REGISTRY.name)
-    folder = warehouse.path / "linkage" / f"month={month}"
-    model_path = result.model.save(folder / "model.json")
+    first_month = first_inbox_month(inbox)
+    in_force = model_in_force(warehouse.path, month, first_month, registry.height)
+    previous = stored_state(warehouse, inbox, "person_links", month)
+    result = find_links(claims, enrolled, registry, employers, thresholds, registry_name=LINKAGE_REGISTRY.name,
+                        model=in_force.model, frozen=frozen_links(previous))
+    training = in_force.training or Training(trained_in=month, enrolled_people=enrolled["document"].n_unique(),
+                                             registry_people=registry.height)
+    folder = linkage_folder(warehouse.path, month)
+    model_path = store_model(warehouse.path, month, result.model, training)
     claims_model_path = result.claims_model.save(folder / "claims_model.json")
     atomic_write_bytes(folder / "claims_employer_evidence.json", (result.employer_evidence.to_json() + "\n").encode("utf-8"))
     in_review = result.cases.filter(pl.col("matcher_decision") == REVIEW).select("case_id", "left", "document")
@@ -58,6 +68,7 @@ def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             frame_schema(result.cases),
             {
                 "cases": counts_by(result.cases, "kind", "matcher_decision"),
+                "model_origin": in_force.why,
                 "model_trained": result.model.trained,
                 "model_note": result.model.note,
                 "thresholds": f"accept ≥ {thresholds.accept}, review ≥ {thresholds.review}, ambiguity margin {thresholds.ambiguity_margin} bits",

@@ -56,6 +56,15 @@ class SecondPass:
     employer_evidence: EmployerEvidence
 
 
+def frozen_links(previous: pl.DataFrame | None) -> pl.DataFrame | None:
+    """The cases the month before accepted (by the matcher): links a month published stay with
+    their claim or person in every later month. A reviewer's decision still applies on top
+    (identity.links.links_as_of), since review decisions are inputs of the month they arrive."""
+    if previous is None:
+        return None
+    return previous.filter(pl.col("matcher_decision") == ACCEPT)
+
+
 def enrolled_people(enrolments: pl.DataFrame) -> pl.DataFrame:
     """One person record per canonical document: the earliest enrolment row's fields."""
     return (
@@ -97,11 +106,14 @@ def blocked_for_registry(model: LinkageModel) -> LinkageModel:
 
 
 def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.DataFrame, employers: pl.DataFrame,
-               thresholds: Thresholds, *, registry_name: str, seed: int = 1) -> SecondPass:
-    """Score every open case once, with a model trained on these records (all as of the run).
+               thresholds: Thresholds, *, registry_name: str, seed: int = 1, model: LinkageModel | None = None,
+               frozen: pl.DataFrame | None = None) -> SecondPass:
+    """Score every open case once (all records as of the run), with `model`, or with a model
+    trained on these records when none is given.
 
     `registry` and `employers`: the registry's people and the enrolled people's employers
-    (`registry_inputs`)."""
+    (`registry_inputs`). `frozen`: cases an earlier month accepted (`frozen_links`); their
+    links stay as they were published, so they are not scored again and come back unchanged."""
     people = enrolled_people(enrolments)
     # Who each operator enrolled: a person enrolled by two operators belongs to both rosters.
     rosters = enrolments.select("document", "operator").unique()
@@ -118,8 +130,13 @@ def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.Data
         claimed_employer(),
     )
     registry_cases = people.join(registry.select("id"), on="id", how="anti")
+    if frozen is not None and frozen.height:
+        claim_cases = claim_cases.join(frozen.filter(pl.col("kind") == CLAIM_CASE).select(pl.col("left").alias("id")), on="id", how="anti")
+        registry_cases = registry_cases.join(frozen.filter(pl.col("kind") == REGISTRY_CASE).select(pl.col("left").alias("id")),
+                                             on="id", how="anti")
     person_columns = [c for c in people.columns if c not in ("operator", "inbox_index")]
-    model = train_model(people.select(person_columns), registry.drop("inbox_index"), seed=seed)
+    if model is None:
+        model = train_model(people.select(person_columns), registry.drop("inbox_index"), seed=seed)
 
     roster_size = rosters.height / max(rosters["operator"].n_unique(), 1)
     claim_model = claims_model(model, roster_size)
@@ -166,6 +183,8 @@ def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.Data
         .with_columns(pl.when(pl.col("kind") == REGISTRY_CASE).then(pl.lit(registry_name)).alias("registry"))
         .select("case_id", "kind", "registry", pl.col("left_id").alias("left"), pl.col("right_id").alias("document"),
                 "match_probability", "match_weight", "ambiguous", "matcher_decision", "known_index", *field_columns)
-        .sort("kind", "case_id")
     )
+    if frozen is not None and frozen.height:
+        cases = pl.concat([cases, frozen], how="diagonal_relaxed")
+    cases = cases.sort("kind", "case_id")
     return SecondPass(cases=cases, explanations=explanations, model=model, claims_model=claim_model, employer_evidence=evidence)

@@ -10,6 +10,8 @@ waterfall shows weights only, never the names or numbers behind them (habeas dat
 
 from __future__ import annotations
 
+from pbr_pipeline.core.warehouse import atomic_write_bytes
+
 from pathlib import Path
 
 import polars as pl
@@ -37,7 +39,7 @@ def write_charts(model: LinkageModel, pairs: pl.DataFrame, folder: Path) -> list
     settings = _settings_object(model)
     written = []
     weights = folder / "match_weights.html"
-    weights.write_text(settings.match_weights_chart().to_html(inline=True), encoding="utf-8")
+    atomic_write_bytes(weights, (settings.match_weights_chart().to_html(inline=True)).encode("utf-8"))
     written.append(weights)
     if pairs.height:
         gammas = []
@@ -49,6 +51,6 @@ def write_charts(model: LinkageModel, pairs: pl.DataFrame, folder: Path) -> list
                    .select("match_weight", "match_probability", *gammas).to_dicts())
         chart = WaterfallChart(records_to_waterfall_data(records, settings, True), filter_nulls=True)
         waterfall = folder / "waterfall.html"
-        waterfall.write_text(chart.to_html(inline=True), encoding="utf-8")
+        atomic_write_bytes(waterfall, (chart.to_html(inline=True)).encode("utf-8"))
         written.append(waterfall)
     return written

@@ -15,6 +15,8 @@ then uses the documented fixed parameters of `settings.FALLBACK_PARAMETERS` and 
 
 from __future__ import annotations
 
+from pbr_pipeline.core.warehouse import atomic_write_bytes
+
 import json
 import math
 from dataclasses import dataclass
@@ -52,9 +54,9 @@ class LinkageModel:
         whether it was trained, with the note, beside it in `<stem>.note.json`."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.model_json + "\n", encoding="utf-8")
+        atomic_write_bytes(path, (self.model_json + "\n").encode("utf-8"))
         note = {"trained": self.trained, "note": self.note}
-        _note_path(path).write_text(json.dumps(note, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+        atomic_write_bytes(_note_path(path), (json.dumps(note, sort_keys=True, indent=2) + "\n").encode("utf-8"))
         return path
 
     @classmethod
