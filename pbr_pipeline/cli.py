@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from pbr_pipeline.core.closing import closed_months
 from pbr_pipeline.core.months import month_range, parse_month, parse_month_range
 from pbr_pipeline.core.settings import DEFAULT_WAREHOUSE, SAMPLE_DATA_DIR, Settings
 
@@ -28,8 +29,16 @@ def _run(args: argparse.Namespace) -> int:
     # and what becomes payable in a month is paid in that month's partition.
     months = month_range(received[0], received[-1]) if args.all else [args.month]
     print(f"data: {settings.data_dir}\nwarehouse: {settings.warehouse}")
+    closed = set(closed_months(settings.warehouse))
+    if args.month and args.month in closed:
+        print(f"pbr: {args.month} is closed (approved); its tables are never rewritten. A correction found now "
+              f"is an adjustment in the month it is found: run that month.", file=sys.stderr)
+        return 2
     failures = 0
     for month in months:
+        if month in closed:
+            print(f"{month}: closed (approved), left as it is")
+            continue
         if not (settings.data_dir / "inbox" / month).is_dir():
             print(f"note: no inbox folder for {month}; the month runs with no files", file=sys.stderr)
         started = time.perf_counter()
@@ -45,6 +54,35 @@ def _run(args: argparse.Namespace) -> int:
         warnings = f"; warnings: {', '.join(outcome.warnings)}" if outcome.warnings else ""
         print(f"  done in {time.perf_counter() - started:.1f} s, every blocking check passed{warnings}")
     return 1 if failures else 0
+
+
+def _close(args: argparse.Namespace) -> int:
+    from pbr_pipeline.core.closing import ClosedMonth, close_month
+    from pbr_pipeline.intake.ingest import inbox_months
+
+    data_dir, warehouse = Path(args.data_dir).resolve(), Path(args.warehouse).resolve()
+    received = inbox_months(data_dir) if (data_dir / "inbox").is_dir() else []
+    try:
+        path = close_month(warehouse, args.month, args.by, received[0] if received else None)
+    except ClosedMonth as error:
+        print(f"pbr close: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.month} closed, approved by {args.by}: {path}\nits tables will never be rewritten")
+    return 0
+
+
+def _retrain_linkage(args: argparse.Namespace) -> int:
+    from pbr_pipeline.core.closing import is_closed
+    from pbr_pipeline.identity.model_store import request_retraining
+
+    warehouse = Path(args.warehouse).resolve()
+    if is_closed(warehouse, args.month):
+        print(f"pbr retrain-linkage: {args.month} is closed; retrain in an open month", file=sys.stderr)
+        return 2
+    print(f"retraining requested: {request_retraining(warehouse, args.month)}")
+    print("the model trained in this run decides only the cases still open; accepted links stay")
+    args.all = False
+    return _run(args)
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -132,6 +170,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE), help="where the Parquet tables go (default: ./warehouse)")
     run.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="Dagster log level (default: WARNING)")
     run.set_defaults(handler=_run)
+
+    close = commands.add_parser("close", help="mark a month approved: its tables are never rewritten again")
+    close.add_argument("--month", type=_month_argument, required=True, help="the month the verifier signed off, YYYY-MM")
+    close.add_argument("--by", required=True, help="who approved it (name or e-mail), recorded in the month's manifest folder")
+    close.add_argument("--data-dir", default=str(SAMPLE_DATA_DIR), help="the data directory (for the first inbox month)")
+    close.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE), help="the warehouse (default: ./warehouse)")
+    close.set_defaults(handler=_close)
+
+    retrain = commands.add_parser("retrain-linkage", help="run a month training a new linkage model (open cases only)")
+    retrain.add_argument("--month", type=_month_argument, required=True, help="the month whose run trains the model, YYYY-MM")
+    retrain.add_argument("--data-dir", default=str(SAMPLE_DATA_DIR), help="folder with inbox/, reference/, contracts/")
+    retrain.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE), help="where the Parquet tables go (default: ./warehouse)")
+    retrain.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="Dagster log level")
+    retrain.set_defaults(handler=_retrain_linkage)
 
     gen = commands.add_parser("generate", help="write seeded synthetic inbox data and its ground truth")
     gen.add_argument("--out", required=True, help="data directory to write")

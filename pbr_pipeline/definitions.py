@@ -9,6 +9,7 @@ from assets.expectation_checks import expectation_checks
 from assets.ingestion import raw_assets
 from assets.ledger_checks import ledger_checks
 from assets.linkage import person_links, review_decisions, review_queue
+from assets.manifest import run_manifest
 from assets.payments import ledger, payment_summary
 from assets.quarantine import rejected_rows
 from assets.validation import validation_assets
@@ -42,7 +43,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[
             *raw_assets, *validation_assets, rejected_rows,
             contracts, person_links, review_queue, review_decisions,
-            claims_verified, outcomes_unclaimed, person_index, ledger, payment_summary,
+            claims_verified, outcomes_unclaimed, person_index, ledger, payment_summary, run_manifest,
         ],
         asset_checks=[*asset_checks, *ledger_checks, *expectation_checks],
         jobs=[monthly_job, ingest_job],

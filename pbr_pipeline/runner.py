@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pbr_pipeline.core.months import add_months, month_range
-from pbr_pipeline.core.warehouse import stored_months
+from pbr_pipeline.core.closing import MANIFEST_FILE, ClosedMonth, is_closed, manifest_dir
 from pbr_pipeline.definitions import MONTHLY_JOB, build_definitions
 from pbr_pipeline.intake.ingest import inbox_months
 from pbr_pipeline.core.settings import Settings
@@ -30,10 +30,6 @@ class MonthRun:
     """Checks that failed with severity WARN (the run still succeeds)."""
     ran_first: tuple[str, ...] = ()
     """Earlier months run before this one because it builds on them."""
-
-
-STATE_TABLE = "payment_summary"
-"""Written last of the month's tables: a month with its partition was run through."""
 
 
 def _instance() -> dg.DagsterInstance:
@@ -60,18 +56,25 @@ def _failed(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSeverity) 
     )
 
 
+def was_run(settings: Settings, month: str) -> bool:
+    """Whether `month` was run through: its manifest, written last, is there."""
+    return (manifest_dir(settings.warehouse, month) / MANIFEST_FILE).exists()
+
+
 def months_not_run(settings: Settings, month: str) -> list[str]:
-    """Months from the first inbox month up to the one before `month` whose run left no state."""
+    """Months from the first inbox month up to the one before `month` whose run did not go through."""
     received = inbox_months(settings.data_dir)
     if not received or received[0] >= month:
         return []
-    done = stored_months(settings.warehouse, STATE_TABLE)
-    return [earlier for earlier in month_range(received[0], add_months(month, -1)) if earlier not in done]
+    return [earlier for earlier in month_range(received[0], add_months(month, -1)) if not was_run(settings, earlier)]
 
 
 def run_month(settings: Settings, month: str, log_level: str = "WARNING") -> MonthRun:
     """Materialize every asset of `month` and run its checks, after any earlier month that was
-    never run; never raises for operator data."""
+    never run; never raises for operator data. Raises ClosedMonth for a closed month."""
+    if is_closed(settings.warehouse, month):
+        raise ClosedMonth(f"{month} is closed: its tables are never rewritten. A correction found now is an "
+                          f"adjustment in the month it is found; run that month instead.")
     definitions = build_definitions(settings)
     earlier = months_not_run(settings, month)
     job = definitions.resolve_job_def(MONTHLY_JOB)

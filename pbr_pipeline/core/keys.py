@@ -57,3 +57,8 @@ def with_person_keys(frame: pl.DataFrame, secret: bytes, document: str = "docume
         schema={document: pl.String, "person_key": pl.String},
     )
     return frame.join(keys, on=document, how="left")
+
+
+def uses_development_secret() -> bool:
+    """Whether keys are being made with the public development secret (said in the manifest)."""
+    return not os.environ.get(SECRET_ENV)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pbr_pipeline.core.closing import refuse_if_closed
+
 PARTITION_FILE = "part-0.parquet"
 
 
@@ -21,8 +23,10 @@ def partition_dir(warehouse: Path, table: str, month: str) -> Path:
 
 
 def write_partition(frame: pl.DataFrame, warehouse: Path, table: str, month: str) -> Path:
-    """Replace the `month` partition of `table` with `frame`; returns the file written."""
+    """Replace the `month` partition of `table` with `frame`; returns the file written.
+    Refuses (ClosedMonth) when the month is closed."""
     folder = partition_dir(warehouse, table, month)
+    refuse_if_closed(folder / PARTITION_FILE)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / PARTITION_FILE
     handle, temporary = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=folder)
@@ -38,7 +42,9 @@ def write_partition(frame: pl.DataFrame, warehouse: Path, table: str, month: str
 
 
 def atomic_write_bytes(target: Path, content: bytes) -> Path:
-    """Write a report file beside the tables the same way: temporary file, then rename."""
+    """Write a report file beside the tables the same way: temporary file, then rename.
+    Refuses (ClosedMonth) a file in the folder of a closed month."""
+    refuse_if_closed(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
     try:

@@ -53,6 +53,8 @@ from great_expectations.data_context.types.base import DataContextConfig, InMemo
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier, ValidationResultIdentifier
 from great_expectations.expectations.row_conditions import Column, deserialize_row_condition
 
+from pbr_pipeline.core.closing import refuse_if_closed
+from pbr_pipeline.core.warehouse import atomic_write_bytes
 from schemas.outcomes import MATCH_METHODS, PENDING, REASONS, STATUSES, VERIFIED, ClaimsVerified
 from schemas.payments import CAP_EFFECTS, Payments
 
@@ -262,13 +264,15 @@ def write_report(report: ExpectationReport, folder: Path) -> list[Path]:
     gives the same bytes.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    result_path = folder / RESULT_FILE
-    result_path.write_bytes(report.result_json.encode("utf-8"))
-    report_path = folder / REPORT_FILE
-    report_path.write_bytes(render_report_html(report).encode("utf-8"))
-    index_path = _build_data_docs(report, folder / DATA_DOCS)
-    return [result_path, report_path, index_path]
+    refuse_if_closed(folder / REPORT_FILE)
+    result_path = atomic_write_bytes(folder / RESULT_FILE, report.result_json.encode("utf-8"))
+    report_path = atomic_write_bytes(folder / REPORT_FILE, render_report_html(report).encode("utf-8"))
+    # The site is built aside and swapped in whole, so a reader never finds half a site.
+    building = folder / f".{DATA_DOCS}.building"
+    _build_data_docs(report, building)
+    shutil.rmtree(folder / DATA_DOCS, ignore_errors=True)
+    building.rename(folder / DATA_DOCS)
+    return [result_path, report_path, folder / DATA_DOCS / "index.html"]
 
 
 def _build_data_docs(report: ExpectationReport, site: Path) -> Path:
