@@ -95,7 +95,7 @@ def main() -> int:
     known = load_known(warehouse, data_dir, month)
     started = time.perf_counter()
     registry, employers = registry_inputs(registry_scan(warehouse, month), known.enrolments)
-    second = find_links(known.claims, known.enrolments, registry, employers, load_thresholds(data_dir))
+    second = find_links(known.claims, known.enrolments, registry, employers, load_thresholds(data_dir), registry_name="pila")
     links = links_as_of(second.cases, known.reviews, month_index(month))
     print(f"second pass: {time.perf_counter() - started:.1f} s; model: {second.model.note}")
 

@@ -10,7 +10,7 @@ from pbr_pipeline.identity.claim_cases import EMPLOYER_AGREES
 from pbr_pipeline.identity.linkage import LinkageModel, Thresholds
 from pbr_pipeline.core.months import month_index, month_range
 from pbr_pipeline.runner import run_month
-from pbr_pipeline.identity.second_pass import find_links, registry_inputs
+from pbr_pipeline.identity.second_pass import find_links, frozen_links, registry_inputs
 from pbr_pipeline.core.warehouse import read_partition
 from tests.scenario import EMPLOYER, Scenario
 
@@ -126,8 +126,25 @@ def test_a_claim_is_compared_by_the_names_the_registry_holds_for_its_document(tm
 def claim_case_as_of(world: Scenario, month: str) -> dict:
     known = world.known(month)
     registry, employers = registry_inputs(registry_scan(world.settings.warehouse, month), known.enrolments)
-    second = find_links(known.claims, known.enrolments, registry, employers, Thresholds())
+    second = find_links(known.claims, known.enrolments, registry, employers, Thresholds(), registry_name="pila")
     return second.cases.filter(pl.col("kind") == "claim").row(0, named=True)
+
+
+def test_accepted_links_stay_as_published_and_are_not_scored_again(tmp_path):
+    world = roster_typo_world(tmp_path, "ANA").write()
+    known = world.known("2025-03")
+    registry, employers = registry_inputs(registry_scan(world.settings.warehouse, "2025-03"), known.enrolments)
+    first = find_links(known.claims, known.enrolments, registry, employers, Thresholds(), registry_name="pila")
+    accepted = frozen_links(first.cases)
+    assert "claim" in accepted["kind"].to_list()
+    # Thresholds no link could pass now: the accepted link still comes back as it was published.
+    strict = Thresholds(accept=0.999999999999, review=0.99999999999)
+    second = find_links(known.claims, known.enrolments, registry, employers, strict, registry_name="pila",
+                        model=first.model, frozen=accepted)
+    kept = second.cases.join(accepted.select("case_id"), on="case_id", how="semi").select(accepted.columns)
+    assert kept.equals(accepted)
+    assert second.explanations.filter(pl.col("left_id").is_in(accepted["left"].implode())).height == 0
+    assert first.explanations.filter(pl.col("left_id").is_in(accepted["left"].implode())).height > 0
 
 
 def test_a_link_resting_on_registry_rows_is_known_only_from_the_month_they_arrive(tmp_path):
