@@ -102,11 +102,12 @@ def number_rows(frame: pl.DataFrame, layout: Layout, kind: str) -> pl.DataFrame:
 
 
 def write_operator_files(out_dir: Path, layout: Layout, frames: dict[str, pl.DataFrame],
-                         codes: tuple[str, ...], say: Callable[[str], None]) -> list[FileRecord]:
+                         codes: tuple[str, ...], say: Callable[[str], None], *, programme: str = PROGRAMME,
+                         roster_columns: tuple[str, ...] = ROSTER_COLUMNS) -> list[FileRecord]:
     """Write every roster and claims file that has rows (an operator with nothing to report in
     a month sends nothing). Frames must be numbered already."""
     records = []
-    columns = {ROSTERS: ROSTER_COLUMNS, CLAIMS: CLAIM_COLUMNS}
+    columns = {ROSTERS: roster_columns, CLAIMS: CLAIM_COLUMNS}
     parts = {kind: frame.partition_by("path", as_dict=True) for kind, frame in frames.items()}
     for month in sorted({key[2] for key in layout.operator_files}):
         counts = {ROSTERS: 0, CLAIMS: 0}
@@ -116,7 +117,7 @@ def write_operator_files(out_dir: Path, layout: Layout, frames: dict[str, pl.Dat
             rows = parts[kind][(plan.path,)].sort("source_row").select(columns[kind])
             label = "INSCRITOS" if kind == ROSTERS else "REPORTE DE RESULTADOS"
             data = operator_file_bytes(plan, columns[kind], rows.iter_rows(),
-                                       title=f"{label} PROGRAMA {PROGRAMME} - {codes[op]} - {index_month(month)}",
+                                       title=f"{label} PROGRAMA {programme} - {codes[op]} - {index_month(month)}",
                                        stamp=dt.datetime.combine(month_start(index_month(month)), dt.time()))
             write_bytes(out_dir, plan.path, data)
             counts[kind] += rows.height
@@ -125,7 +126,8 @@ def write_operator_files(out_dir: Path, layout: Layout, frames: dict[str, pl.Dat
                 encoding=plan.shape.encoding or "", delimiter=plan.shape.delimiter or "", header_row=plan.header_row,
                 date_style=plan.shape.dates, data_rows=rows.height,
             ))
-        say(f"{index_month(month)}: rosters {counts[ROSTERS]:,} rows, claims {counts[CLAIMS]:,} rows")
+        prefix = "" if programme == PROGRAMME else f"{programme.lower()} "
+        say(f"{index_month(month)}: {prefix}rosters {counts[ROSTERS]:,} rows, claims {counts[CLAIMS]:,} rows")
     return records
 
 

@@ -13,7 +13,9 @@ import numpy as np
 
 from .timeline import Timeline, index_month
 
-ROSTERS, CLAIMS, PILA = "inscripciones", "reportes", "pila"
+ROSTERS, CLAIMS, PILA, EXAMS = "inscripciones", "reportes", "pila", "examenes_ingles"
+REGISTRIES = (PILA, EXAMS)
+"""Registry folders under `registros/`."""
 
 
 @dataclass(frozen=True)
@@ -83,30 +85,11 @@ class Layout:
 
 def inbox_folder(month: int, kind: str) -> str:
     base = f"inbox/{index_month(month)}"
-    return f"{base}/registros/pila" if kind == PILA else f"{base}/{kind}"
+    return f"{base}/registros/{kind}" if kind in REGISTRIES else f"{base}/{kind}"
 
 
 def plan_layout(rng: np.random.Generator, codes: tuple[str, ...], timeline: Timeline) -> Layout:
-    files: dict[tuple[str, int, int], OperatorFile] = {}
-    offsets = rng.integers(0, len(SHAPES), len(codes))
-    style_offsets = rng.integers(0, len(HEADER_STYLES), len(codes))
-    for op, code in enumerate(codes):
-        for step, month in enumerate(timeline.inbox):
-            for turn, kind in enumerate((ROSTERS, CLAIMS)):
-                shape = SHAPES[(int(offsets[op]) + step + 2 * turn) % len(SHAPES)]
-                # Header spellings rotate too; a Spanish spreadsheet export keeps its accents.
-                styles = ("title", "upper_spaced") if shape.encoding == "cp1252" else HEADER_STYLES
-                extension = "xlsx" if shape.fmt == "xlsx" else "csv"
-                files[(kind, op, month)] = OperatorFile(
-                    kind=kind, op=op, month=month,
-                    path=f"{inbox_folder(month, kind)}/{code.lower()}_empleo_{index_month(month)}.{extension}",
-                    shape=shape,
-                    header_style=styles[(int(style_offsets[op]) + 2 * step + turn) % len(styles)],
-                    title_rows=(1 + int(rng.random() < 0.4)) if shape.name == "xlsx-title" else 0,
-                    name_case=int(rng.choice(3, p=[0.55, 0.35, 0.10])),
-                    sex_words=bool(rng.random() < 0.15),
-                )
-
+    files = plan_operator_files(rng, codes, timeline, "EMPLEO")
     pila: dict[int, PilaFile] = {}
     csv_count = 0
     for step, month in enumerate(timeline.inbox):
@@ -118,3 +101,31 @@ def plan_layout(rng: np.random.Generator, codes: tuple[str, ...], timeline: Time
         pila[month] = PilaFile(month, f"{inbox_folder(month, PILA)}/pila_{index_month(month)}.{fmt}", fmt,
                                (";" if dotted else ",") if fmt == "csv" else None, dotted)
     return Layout(files, pila)
+
+
+def plan_operator_files(rng: np.random.Generator, codes: tuple[str, ...], timeline: Timeline, programme: str, *,
+                        first_op: int = 0) -> dict[tuple[str, int, int], OperatorFile]:
+    """Roster and claims files of one programme's operators, every inbox month. `codes` are the
+    programme's operators; their indices in the files start at `first_op` (operators of all
+    programmes share one numbering)."""
+    files: dict[tuple[str, int, int], OperatorFile] = {}
+    offsets = rng.integers(0, len(SHAPES), len(codes))
+    style_offsets = rng.integers(0, len(HEADER_STYLES), len(codes))
+    for position, code in enumerate(codes):
+        op = first_op + position
+        for step, month in enumerate(timeline.inbox):
+            for turn, kind in enumerate((ROSTERS, CLAIMS)):
+                shape = SHAPES[(int(offsets[position]) + step + 2 * turn) % len(SHAPES)]
+                # Header spellings rotate too; a Spanish spreadsheet export keeps its accents.
+                styles = ("title", "upper_spaced") if shape.encoding == "cp1252" else HEADER_STYLES
+                extension = "xlsx" if shape.fmt == "xlsx" else "csv"
+                name = f"{code.lower()}_{programme.lower()}_{index_month(month)}.{extension}"
+                files[(kind, op, month)] = OperatorFile(
+                    kind=kind, op=op, month=month, path=f"{inbox_folder(month, kind)}/{name}",
+                    shape=shape,
+                    header_style=styles[(int(style_offsets[position]) + 2 * step + turn) % len(styles)],
+                    title_rows=(1 + int(rng.random() < 0.4)) if shape.name == "xlsx-title" else 0,
+                    name_case=int(rng.choice(3, p=[0.55, 0.35, 0.10])),
+                    sex_words=bool(rng.random() < 0.15),
+                )
+    return files

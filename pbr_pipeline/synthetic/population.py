@@ -129,8 +129,32 @@ def build_population(rng: np.random.Generator, size: int, timeline: Timeline, *,
     if only_cc:
         doc_type[:] = CC
     birth_year = 1970 + birth_month // 12
-    numbers = _unique_numbers(rng, doc_type, sex, birth_year, taken)
+    numbers = unique_numbers(rng, doc_type, sex, birth_year, taken)
 
+    female = sex == 0
+    given1, given2, surname1, surname2 = draw_names(rng, sex)
+
+    groups = np.zeros(size, dtype=np.uint8)
+    migrant = (doc_type == PT) | (doc_type == PE) | ((doc_type == CE) & (rng.random(size) < 0.5))
+    groups |= np.where(migrant, GROUP_BIT["MIGRANTE"], 0).astype(np.uint8)
+    groups |= np.where(rng.random(size) < 0.03, GROUP_BIT["DISCAPACIDAD"], 0).astype(np.uint8)
+    groups |= np.where(rng.random(size) < 0.10, GROUP_BIT["VICTIMA"], 0).astype(np.uint8)
+    head = female & (age >= 20) & (rng.random(size) < 0.20)
+    groups |= np.where(head, GROUP_BIT["MADRE_CABEZA_HOGAR"], 0).astype(np.uint8)
+    groups |= np.where(rng.random(size) < 0.04, GROUP_BIT["ETNICO"], 0).astype(np.uint8)
+
+    return Population(
+        id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type,
+        doc_number=numbers.astype(str), given1=given1.astype(np.int32), given2=given2.astype(np.int32),
+        surname1=surname1.astype(np.int32), surname2=surname2.astype(np.int32), groups=groups,
+        renewal=np.full(size, NEVER, dtype=np.int64), new_number=np.full(size, "", dtype=numbers.astype(str).dtype),
+    )
+
+
+def draw_names(rng: np.random.Generator, sex: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Two given names (the second for 70%) and two surnames (the second for 97%) per person,
+    as indices into names.GIVEN and names.SURNAMES (-1 for none)."""
+    size = len(sex)
     female = sex == 0
     given1 = np.where(
         female,
@@ -150,22 +174,7 @@ def build_population(rng: np.random.Generator, size: int, timeline: Timeline, *,
     surname1 = rng.choice(len(names.SURNAMES), size=size, p=names.SURNAME_WEIGHTS)
     surname2 = rng.choice(len(names.SURNAMES), size=size, p=names.SURNAME_WEIGHTS)
     surname2 = np.where(rng.random(size) < 0.97, surname2, -1)
-
-    groups = np.zeros(size, dtype=np.uint8)
-    migrant = (doc_type == PT) | (doc_type == PE) | ((doc_type == CE) & (rng.random(size) < 0.5))
-    groups |= np.where(migrant, GROUP_BIT["MIGRANTE"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.03, GROUP_BIT["DISCAPACIDAD"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.10, GROUP_BIT["VICTIMA"], 0).astype(np.uint8)
-    head = female & (age >= 20) & (rng.random(size) < 0.20)
-    groups |= np.where(head, GROUP_BIT["MADRE_CABEZA_HOGAR"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.04, GROUP_BIT["ETNICO"], 0).astype(np.uint8)
-
-    return Population(
-        id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type,
-        doc_number=numbers.astype(str), given1=given1.astype(np.int32), given2=given2.astype(np.int32),
-        surname1=surname1.astype(np.int32), surname2=surname2.astype(np.int32), groups=groups,
-        renewal=np.full(size, NEVER, dtype=np.int64), new_number=np.full(size, "", dtype=numbers.astype(str).dtype),
-    )
+    return given1, given2, surname1, surname2
 
 
 def renew_peps(rng: np.random.Generator, population: Population, rate: float, listed_until: np.ndarray,
@@ -186,7 +195,7 @@ def renew_peps(rng: np.random.Generator, population: Population, rate: float, li
         return population
     day = np.where(enrolled[index], listed_until[index] + rng.integers(1, 91, len(index)),
                    rng.integers(window[0], window[1] + 1, len(index)))
-    numbers = _unique_numbers(rng, np.full(len(index), PT, dtype=np.uint8), population.sex[index],
+    numbers = unique_numbers(rng, np.full(len(index), PT, dtype=np.uint8), population.sex[index],
                               np.zeros(len(index), dtype=np.int64), np.asarray(taken, dtype=np.int64))
     renewal = population.renewal.copy()
     renewal[index] = day
@@ -210,7 +219,7 @@ def _draw_numbers(rng: np.random.Generator, doc_type: np.ndarray, sex: np.ndarra
     )
 
 
-def _unique_numbers(rng, doc_type, sex, birth_year, taken) -> np.ndarray:
+def unique_numbers(rng, doc_type, sex, birth_year, taken) -> np.ndarray:
     """Draw numbers and redraw the repeated ones until every number is new. Numbers are unique
     across types too, so a typo or a fabricated number can be checked against one set."""
     numbers = _draw_numbers(rng, doc_type, sex, birth_year)

@@ -66,7 +66,7 @@ def build_roster(enrolments: Enrolments, exits: ExtraEnrolments, seconds: ExtraE
 
 def written_roster(rng: np.random.Generator, roster: Roster, population: Population, layout: Layout,
                    codes: tuple[str, ...], *, noise: Noise, noise_rng: np.random.Generator,
-                   taken: set[str]) -> pl.DataFrame:
+                   taken: set[str], programme: str = PROGRAMME) -> pl.DataFrame:
     """One frame of every roster row as written: text cells, dates as dates (each file formats
     them its own way), plus `path`, `order` (position key inside the file) and `noise` (the
     labels of the noise on the row). `rng` draws what rosters always had, `noise_rng` the
@@ -138,7 +138,7 @@ def written_roster(rng: np.random.Generator, roster: Roster, population: Populat
         "path": [file.path for file in files],
         "order": order,
         "operador": np.array(codes)[roster.op],
-        "programa": PROGRAMME,
+        "programa": programme,
         "tipo_documento": pl.Series(doc_type, dtype=pl.String),
         "numero_documento": pl.Series(doc_number, dtype=pl.String),
         "primer_nombre": names.spell(given, len(names.GIVEN), population.given1[person], variant),

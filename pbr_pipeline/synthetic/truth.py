@@ -166,8 +166,9 @@ def people_truth(world: World, roster: Roster) -> pl.DataFrame:
 
 
 def invalid_truth(invalid: list[InvalidRow], numbered: dict[str, pl.DataFrame],
-                  pila_rows: dict[int, tuple[str, int]], broken: BrokenFile) -> pl.DataFrame:
-    """Every invalid row with the file, row, column and rule; the broken file with no row."""
+                  pila_rows: dict[int, tuple[str, int]], broken: BrokenFile | None) -> pl.DataFrame:
+    """Every invalid row with the file, row, column and rule; the broken file with no row.
+    `pila_rows` locates the invalid registry rows (of any registry)."""
     located: dict[int, tuple[str, int]] = dict(pila_rows)
     for frame in numbered.values():
         for row_id, path, source_row in frame.filter(pl.col("invalid").is_not_null()).select(
@@ -178,8 +179,9 @@ def invalid_truth(invalid: list[InvalidRow], numbered: dict[str, pl.DataFrame],
         path, source_row = located[row.id]
         records.append({"source_file": path, "source_row": str(source_row), "column": row.column, "rule": row.rule,
                         "why": row.why})
-    records.append({"source_file": broken.path, "source_row": "", "column": broken.column, "rule": broken.rule,
-                    "why": broken.why})
+    if broken is not None:
+        records.append({"source_file": broken.path, "source_row": "", "column": broken.column, "rule": broken.rule,
+                        "why": broken.why})
     return pl.DataFrame(records).sort(["source_file", "source_row"])
 
 
