@@ -21,6 +21,7 @@ import pytest
 
 from pbr_pipeline.core.months import add_months, parse_month_range
 from pbr_pipeline.synthetic import HIGH, LEVELS, NONE, REALISTIC, Noise, generate
+from pbr_pipeline.synthetic.bilinguismo import SCENARIOS as BILINGUISMO_LABELS
 from pbr_pipeline.synthetic.noise import KINDS
 from pbr_pipeline.synthetic.scenarios import SCENARIOS as LABELS
 from schemas.codes import DEPENDENT_CONTRIBUTOR_TYPES, nit_check_digit
@@ -30,6 +31,11 @@ PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
 """A well-formed period (one invalid registry row has month 13)."""
 MONTHS = parse_month_range("2025-01..2025-08")
 SAMPLE = dict(people=400, months=MONTHS, operators=3)
+
+EMPLEO_OUTCOMES = ("COLOCACION", "RETENCION_3M", "RETENCION_6M")
+EXAM_COLUMNS = ("tipo_documento", "numero_documento", "primer_nombre", "segundo_nombre", "primer_apellido",
+                "segundo_apellido", "fecha_nacimiento", "sexo", "prueba", "momento", "fecha_examen", "nivel_mcer",
+                "puntaje", "numero_certificado")
 
 SCENARIOS = {
     "TRUE_CLAIM", "UNSUPPORTED", "NOT_RETAINED", "EARLY_RETENTION", "DUPLICATE", "NOT_ENROLLED", "DOC_TYPO",
@@ -47,9 +53,14 @@ def fold(text: str) -> str:
 
 
 def number_key(kind: str, number: str) -> tuple[str, str]:
+    """A document as matching compares it: aliases resolved, TI folded into CC, dots, spaces and
+    dashes dropped, and leading zeros dropped from digits-only numbers."""
     kind = re.sub(r"[.\s]", "", kind).upper()
     kind = {"PPT": "PT", "PEP": "PE", "TI": "CC"}.get(kind, kind)
-    return kind, re.sub(r"[.\s-]", "", number)
+    number = re.sub(r"[.\s-]", "", number)
+    if kind in {"CC", "RC", "SC", "NIT"}:
+        number = number.lstrip("0") or "0"
+    return kind, number
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -85,6 +96,28 @@ def read_operator_file(path: Path) -> tuple[dict, dict[int, dict[str, str]]]:
     header = [fold(v) for v in lines[0]]
     records = {number: dict(zip(header, row)) for number, row in enumerate(lines[1:], 2)}
     return {"format": "csv", "encoding": encoding, "delimiter": delimiter, "raw_header": lines[0]}, records
+
+
+def read_exams(path: Path) -> pl.DataFrame:
+    """An `examenes_ingles` extract as text columns, dates as YYYY-MM-DD."""
+    if path.suffix == ".parquet":
+        return pl.read_parquet(path).select(pl.all().cast(pl.String))
+    data = path.read_text(encoding="utf-8")
+    delimiter = ";" if data.splitlines()[0].count(";") > 1 else ","
+    frame = pl.read_csv(io.StringIO(data), separator=delimiter, infer_schema=False)
+    return frame.with_columns(pl.col("fecha_nacimiento", "fecha_examen").map_elements(day_iso, return_dtype=pl.String))
+
+
+def read_registries(out: Path, files: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """Every extract of a registry, each row tagged with its inbox month (`received`), file and
+    row number (CSV: the header is row 1)."""
+    frames = []
+    for path, month, fmt in files.filter(pl.col("kind") == kind).select("path", "month", "format").iter_rows():
+        frame = (read_pila if kind == "pila" else read_exams)(out / path)
+        first = 2 if fmt == "csv" else 1
+        frames.append(frame.with_columns(pl.lit(month).alias("received"), pl.lit(path).alias("path"),
+                                         pl.int_range(first, first + pl.len()).alias("row")))
+    return pl.concat(frames)
 
 
 def read_pila(path: Path) -> pl.DataFrame:
@@ -226,15 +259,14 @@ def operator_files(out, truth) -> dict[str, tuple[dict, dict]]:
 
 @pytest.fixture(scope="module")
 def pila(out, truth) -> pl.DataFrame:
-    """Every extract, each row tagged with the inbox month it arrived in and its row number."""
-    frames = []
-    extracts = truth["files"].filter(pl.col("kind") == "pila").select("path", "month", "format")
-    for path, month, fmt in extracts.iter_rows():
-        frame = read_pila(out / path)
-        first = 2 if fmt == "csv" else 1
-        frames.append(frame.with_columns(pl.lit(month).alias("received"), pl.lit(path).alias("path"),
-                                         pl.int_range(first, first + pl.len()).alias("row")))
-    return pl.concat(frames)
+    """Every PILA extract, each row tagged with the inbox month it arrived in and its row number."""
+    return read_registries(out, truth["files"], "pila")
+
+
+@pytest.fixture(scope="module")
+def exams(out, truth) -> pl.DataFrame:
+    """Every `examenes_ingles` extract, tagged like `pila`."""
+    return read_registries(out, truth["files"], "examenes_ingles")
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +297,8 @@ def test_refuses_a_folder_that_already_holds_data(out):
 
 def test_inbox_layout_follows_formats_md(out, truth):
     inbox = sorted(str(p.relative_to(out)) for p in (out / "inbox").rglob("*") if p.is_file())
-    pattern = re.compile(r"inbox/(\d{4}-\d{2})/(inscripciones|reportes|registros/pila)/[^/]+\.(csv|xlsx|parquet)")
+    folders = "inscripciones|reportes|registros/pila|registros/examenes_ingles"
+    pattern = re.compile(rf"inbox/(\d{{4}}-\d{{2}})/({folders})/[^/]+\.(csv|xlsx|parquet)")
     for path in inbox:
         match = pattern.fullmatch(path)
         assert match, path
@@ -273,7 +306,7 @@ def test_inbox_layout_follows_formats_md(out, truth):
     assert sorted(truth["files"]["path"]) == inbox
     for month in MONTHS:
         kinds = set(truth["files"].filter(pl.col("month") == month)["kind"])
-        assert kinds == {"inscripciones", "reportes", "pila"}, month
+        assert kinds == {"inscripciones", "reportes", "pila", "examenes_ingles"}, month
     assert (out / "reference/smmlv.csv").read_text() == (
         "anio,valor\n2023,1160000\n2024,1300000\n2025,1423500\n2026,1750905\n")
     lines = (out / "reference/lineas_pobreza.csv").read_text().splitlines()
@@ -323,7 +356,8 @@ def test_pila_comes_as_csv_and_parquet_with_spanish_amounts(out, truth, pila):
     texts = [(out / p).read_text(encoding="utf-8") for p in truth["files"].filter(
         (pl.col("kind") == "pila") & (pl.col("format") == "csv"))["path"]]
     assert any(re.search(r";1\.\d{3}\.\d{3};", text) for text in texts)
-    parquet = pl.read_parquet(out / truth["files"].filter(pl.col("format") == "parquet")["path"][0])
+    parquet = pl.read_parquet(out / truth["files"].filter((pl.col("format") == "parquet")
+                                                           & (pl.col("kind") == "pila"))["path"][0])
     assert parquet.schema["tipo_cotizante"].is_integer() and parquet.schema["fecha_ingreso"] == pl.Date
     assert "fecha_nacimiento" not in pila.columns
 
@@ -365,7 +399,7 @@ def test_every_employer_nit_has_a_valid_check_digit(pila, truth, operator_files)
     expected_bad = {(path, int(row)) for path, row in wrong_dv.select("source_file", "source_row").iter_rows()}
     nits = pila.select("nit_aportante", "path", "row").iter_rows()
     soportes = [(record.get("soporte", ""), path, number) for path, (_, records) in operator_files.items()
-                for number, record in records.items()]
+                if "_empleo_" in path for number, record in records.items()]
     checked = 0
     for nit, path, row in [*nits, *soportes]:
         if not nit:
@@ -417,7 +451,7 @@ def test_claims_ground_truth_points_at_real_rows(truth, operator_files):
         record = records[int(claim["source_row"])]
         assert record["operador"] == claim["operador"]
         assert record["resultado"] == claim["resultado"]
-        assert record["programa"] == "EMPLEO"
+        assert record["programa"] == ("BILINGUISMO" if "_bilinguismo_" in claim["source_file"] else "EMPLEO")
         seen.add((claim["source_file"], int(claim["source_row"])))
         if not claim["person_id"]:
             continue
@@ -432,7 +466,7 @@ def test_claims_ground_truth_points_at_real_rows(truth, operator_files):
     assert seen == claim_rows
 
 
-def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pila):
+def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pila, exams):
     rules = set()
     invalid = truth["invalid_rows"].select("source_file", "source_row", "column", "rule")
     for path, row, column, rule in invalid.iter_rows():
@@ -441,8 +475,9 @@ def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pi
             facts, _ = read_operator_file(out / path)
             assert column not in {fold(cell) for cell in facts["raw_header"]}
             continue
-        if "/registros/pila/" in path:
-            value = pila.filter((pl.col("path") == path) & (pl.col("row") == int(row)))[column].item()
+        if "/registros/" in path:
+            extract = pila if "/registros/pila/" in path else exams
+            value = extract.filter((pl.col("path") == path) & (pl.col("row") == int(row)))[column].item()
         else:
             value = operator_files[path][1][int(row)].get(column, "")
         checks = {
@@ -454,16 +489,23 @@ def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pi
             "period_shape": lambda v: not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v),
             "days_contributed_range": lambda v: int(v) > 30,
             "employer_nit_check_digit": lambda v: int(v.split("-")[1]) != nit_check_digit(v.split("-")[0]),
-            "outcome_belongs_to_programme": lambda v: v not in {"COLOCACION", "RETENCION_3M", "RETENCION_6M"},
+            "outcome_belongs_to_programme": lambda v: v not in (
+                {"CERTIFICACION_B1"} if "_bilinguismo_" in path else set(EMPLEO_OUTCOMES)),
             "required_value_missing": lambda v: (v or "") == "",
+            "role_required_for_bilingualism": lambda v: v == "",
+            "role_known": lambda v: v not in {"DOCENTE", "ESTUDIANTE"},
+            "test_known": lambda v: v not in {"APTIS_GENERAL", "APTIS_DOCENTES", "SABER11", "OTRA"},
+            "moment_known": lambda v: v not in {"ENTRADA", "SALIDA"},
+            "level_known": lambda v: v.upper() not in {"PRE_A1", "A1", "A2", "B1", "B2", "C1", "C2", "A0", "A-", "B+",
+                                                       "C"},
         }
         assert checks[rule](value or ""), (path, row, column, rule, value)
-    assert len(rules) == 10  # nine row rules and the broken file
+    assert len(rules) == 15  # nine employment row rules, the broken file and five English-programme rules
 
 
 def test_every_scenario_appears(truth):
     assert SCENARIOS <= set(truth["claims"]["scenario"])
-    assert set(truth["claims"]["scenario"]) <= set(LABELS)
+    assert set(truth["claims"]["scenario"]) <= set(LABELS) | set(BILINGUISMO_LABELS)
     assert truth["outcomes_unclaimed"].height > 0
 
 
@@ -495,7 +537,7 @@ def test_verdicts_agree_with_scenarios(truth):
         "DOC_WRONG_TYPE": {"REJECTED/NOT_ENROLLED"}, "DOC_RENEWED": {"REJECTED/NOT_ENROLLED"},
         "REGISTRY_CORRECTION": {"REJECTED/NO_FORMAL_JOB", "REJECTED/NOT_RETAINED", "REJECTED/NOT_ADDITIONAL"},
     }
-    for claim in truth["claims"].iter_rows(named=True):
+    for claim in truth["claims"].filter(~pl.col("source_file").str.contains("_bilinguismo_")).iter_rows(named=True):
         scenario = claim["scenario"]
         if scenario in final:
             assert f"{claim['final_status']}/{claim['final_reason']}" in final[scenario], claim
@@ -656,19 +698,24 @@ def test_every_noise_kind_appears_and_is_recorded(records):
         assert {"inscripciones", "reportes"} <= seen[kind], kind
     assert "pila" in seen["pep_to_pt"]
     for kind in ("swapped_surnames", "missing_second_given", "missing_second_surname", "accents_dropped"):
-        assert seen[kind] == {"inscripciones", "pila"}, kind
+        # The exam registry spells names as the testing body holds them, with the same kinds.
+        assert {"inscripciones", "pila"} <= seen[kind] <= {"inscripciones", "pila", "examenes_ingles"}, kind
     for kind in ("case_changed", "birth_day_month_swapped", "birth_day_off", "birth_year_off"):
         assert seen[kind] == {"inscripciones"}, kind
     assert records.filter(pl.col("quarantined"))["noise"].to_list() == [""] * records["quarantined"].sum()
 
 
-def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFrame, truth) -> None:
+def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFrame, truth,
+                         exams: pl.DataFrame) -> None:
     """Every record's noise is exactly what its row shows against the person's truth."""
     people = {row["person_id"]: row for row in truth["people"].iter_rows(named=True)}
     names = ("primer_nombre", "segundo_nombre", "primer_apellido", "segundo_apellido")
     cases = defaultdict(lambda: defaultdict(set))
-    rows = pila.select("path", "row", "tipo_documento", "numero_documento", *names)
-    pila_rows = {(path, row): values for path, row, *values in rows.iter_rows()}
+    pila_rows = {(path, row): values for path, row, *values in
+                 pila.select("path", "row", "tipo_documento", "numero_documento", *names).iter_rows()}
+    exam_rows = {(path, row): values for path, row, *values in
+                 exams.select("path", "row", "tipo_documento", "numero_documento", *names, "fecha_nacimiento")
+                 .iter_rows()}
     for record in records.filter(~pl.col("quarantined")).iter_rows(named=True):
         person = people.get(record["person_id"])
         if person is None:  # a fabricated document
@@ -678,6 +725,11 @@ def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFra
         if record["source"] == "pila":
             kind, number, *written = pila_rows[(record["source_file"], record["source_row"])]
             shown = name_noise(tuple(name or "" for name in written), true_names)
+        elif record["source"] == "examenes_ingles":
+            kind, number, *written, birth = exam_rows[(record["source_file"], record["source_row"])]
+            # Some rows give the document alone; the others the registry's names.
+            shown = name_noise(tuple(name or "" for name in written), true_names) if written[0] else set()
+            assert birth in (None, person["fecha_nacimiento"]), record
         else:
             row = operator_files[record["source_file"]][1][record["source_row"]]
             kind, number = row["tipo_documento"], row["numero_documento"]
@@ -695,8 +747,8 @@ def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFra
         assert not by_flag[False] & by_flag[True], path
 
 
-def test_recorded_noise_is_what_the_files_show(records, operator_files, pila, truth):
-    check_recorded_noise(records, operator_files, pila, truth)
+def test_recorded_noise_is_what_the_files_show(records, operator_files, pila, truth, exams):
+    check_recorded_noise(records, operator_files, pila, truth, exams)
     scenarios = set(truth["claims"]["scenario"])
     assert "DOC_TYPO" in scenarios and "DOC_WRONG_TYPE" in scenarios
 
@@ -713,9 +765,5 @@ def test_no_noise_writes_every_record_as_held(tmp_path):
     assert peps.height and not peps["documentos"].str.contains("|", literal=True).any()
     files = truth["files"].filter(pl.col("kind").is_in(["inscripciones", "reportes"]) & (pl.col("broken") == "false"))
     operator_files_ = {path: read_operator_file(tmp_path / path) for path in files["path"]}
-    frames = []
-    for path, fmt in truth["files"].filter(pl.col("kind") == "pila").select("path", "format").iter_rows():
-        first = 2 if fmt == "csv" else 1
-        frames.append(read_pila(tmp_path / path).with_columns(pl.lit(path).alias("path"),
-                                                              pl.int_range(first, first + pl.len()).alias("row")))
-    check_recorded_noise(records, operator_files_, pl.concat(frames), truth)
+    check_recorded_noise(records, operator_files_, read_registries(tmp_path, truth["files"], "pila"), truth,
+                         read_registries(tmp_path, truth["files"], "examenes_ingles"))

@@ -1,5 +1,5 @@
-"""Seeded synthetic data for the EMPLEO programme: inbox files, reference tables and the ground
-truth the pipeline is checked against.
+"""Seeded synthetic data for the EMPLEO and BILINGUISMO programmes: inbox files, reference
+tables and the ground truth the pipeline is checked against.
 
 `generate` simulates a world (people, operators, jobs, the contribution registry), lets the
 operators report on it with the defects real operators make, decides every claim by the
@@ -8,9 +8,16 @@ verdict rules run by run, and writes:
     <out>/inbox/<YYYY-MM>/inscripciones/   one roster per operator and month (CSV or XLSX)
     <out>/inbox/<YYYY-MM>/reportes/        one claims file per operator and month
     <out>/inbox/<YYYY-MM>/registros/pila/  the month's PILA extract (CSV or Parquet)
+    <out>/inbox/<YYYY-MM>/registros/examenes_ingles/  the month's English exam extract
     <out>/reference/                       smmlv.csv, lineas_pobreza.csv
     <out>/ground_truth/                    people, claims, outcomes_unclaimed, invalid_rows, files
                                            (CSV) and records.parquet (who is who, with the noise)
+
+The English programme (teachers and students certified at B1, package `bilinguismo`) is
+simulated after the employment one from a stream of its own, with operators numbered after
+the employment ones, so adding it left every employment file and ground-truth row as it was:
+its ground-truth rows come after (people, unclaimed outcomes) or among (claims, invalid rows,
+files, in their sort order) the employment ones.
 
 How much records of one person disagree is a `Noise` level (noise.py); the verdicts in the
 ground truth are those of deterministic matching, which reads identity from the document as
@@ -19,6 +26,7 @@ written. Same arguments, same bytes; the registry is streamed to disk one period
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -40,7 +48,8 @@ from .timeline import Timeline
 from .corrections import take_back_a_verified_month
 from .truth import claim_truth, invalid_truth, people_truth, unclaimed_outcomes, write_ground_truth
 from .verdicts import Judge, decide, identity_key, key_periods, linked_rosters, person_keys, roster_listings
-from .world import World, simulate, stream
+from .world import INVALID_PEOPLE, World, simulate, stream
+from . import bilinguismo
 
 __all__ = ["GenerationSummary", "generate", "Noise", "NONE", "LOW", "REALISTIC", "HIGH", "LEVELS"]
 
@@ -53,11 +62,13 @@ class GenerationSummary:
     people: int
     """Population size (people in the registry and rosters), without the invalid-row people."""
     enrolled: int
-    """People some operator enrolled."""
+    """People some operator enrolled (both programmes)."""
     roster_rows: int
     claims: int
     """Claim rows written to `reportes` files (invalid rows included, the broken file not)."""
     pila_rows: int
+    exam_rows: int
+    """Rows of the `examenes_ingles` extracts (invalid rows not counted)."""
     files_written: int
     """Inbox files written."""
     records: int
@@ -66,7 +77,7 @@ class GenerationSummary:
 
 def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operators: int,
              noise: Noise = REALISTIC, progress: Callable[[str], None] | None = None) -> GenerationSummary:
-    """Generate the EMPLEO data set for `months` (consecutive `YYYY-MM`, oldest first) into
+    """Generate the EMPLEO and BILINGUISMO data set for `months` (consecutive `YYYY-MM`, oldest first) into
     `out_dir`, which must not hold generated data already, with the noise of `noise` (one of
     NONE, LOW, REALISTIC, HIGH or any `Noise`). `progress` receives short lines without
     personal data."""
@@ -116,28 +127,45 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
     off = written["noise"].str.contains(r"(^|\|)(typo|wrong_type)(\||$)").to_numpy()
     noisy = set(sent.roster.person[written["roster"].to_numpy()[off]].tolist())
     noisy |= set(np.flatnonzero(world.population.new_number != "").tolist())
+    added = bilinguismo.simulate_and_write(out_dir, seed=seed, people=people, timeline=timeline, employment=world,
+                                           first_person=people + INVALID_PEOPLE, taken=_numbers_in_use(world, sent),
+                                           noise=noise, say=say)
+    claims = claim_truth(world, judge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid,
+                         linked_rosters(sent.roster, sent.rows[ROSTERS]), noisy)
+    invalid = invalid_truth(sent.invalid, sent.rows, pila_rows, sent.broken)
     write_ground_truth(
         out_dir,
-        people=people_truth(world, sent.roster),
-        claims=claim_truth(world, judge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid,
-                           linked_rosters(sent.roster, sent.rows[ROSTERS]), noisy),
-        unclaimed=unclaimed_outcomes(world, judge, sent.claims, decisions),
-        invalid=invalid_truth(sent.invalid, sent.rows, pila_rows, sent.broken),
-        files=files,
+        people=pl.concat([people_truth(world, sent.roster), added.people]),
+        claims=pl.concat([claims, added.claims]).sort(["received_month", "source_file", "source_row"]),
+        unclaimed=pl.concat([unclaimed_outcomes(world, judge, sent.claims, decisions), added.unclaimed]),
+        invalid=pl.concat([invalid, added.invalid]).sort(["source_file", "source_row"]),
+        files=files + added.files,
     )
     records = [
         operator_records(ROSTERS, sent.rows[ROSTERS], sent.roster.person, world.population, world.extras, sent.invalid),
         operator_records(CLAIMS, sent.rows[CLAIMS], sent.claims.person, world.population, world.extras, sent.invalid),
         pila_records(identities.frame(world.population, registry_names), sent.invalid, pila_rows, world.extras),
     ]
+    records += added.records
     write_records(out_dir, records)
     summary = GenerationSummary(
-        people=people, enrolled=len(world.enrolments.person), roster_rows=sent.rows[ROSTERS].height,
-        claims=sent.rows[CLAIMS].height, pila_rows=sum(extract.record.data_rows for extract in extracts),
-        files_written=len(files), records=sum(part.height for part in records),
+        people=people, enrolled=len(world.enrolments.person) + added.enrolled,
+        roster_rows=sent.rows[ROSTERS].height + added.roster_rows, claims=sent.rows[CLAIMS].height + added.claim_rows,
+        pila_rows=sum(extract.record.data_rows for extract in extracts), exam_rows=added.exam_rows,
+        files_written=len(files) + len(added.files), records=sum(part.height for part in records),
     )
     say(f"done: {summary.files_written} inbox files, {summary.claims:,} claims, {summary.pila_rows:,} pila rows")
     return summary
+
+
+def _numbers_in_use(world: World, sent: "_Submissions") -> set[str]:
+    """Every document number the employment data set holds or writes (typos and made-up
+    numbers included), so the English programme's people and made-up numbers avoid them."""
+    taken = world.taken_numbers
+    for frame in sent.rows.values():
+        taken |= set(frame["numero_documento"].drop_nulls().str.replace_all(r"[.\s-]", "").to_list())
+    taken |= set(re.findall(r"\b\d{6,}\b", sent.broken.data.decode("utf-8")))
+    return taken
 
 
 @dataclass(frozen=True)

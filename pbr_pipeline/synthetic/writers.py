@@ -22,7 +22,7 @@ HEADER_TITLES: dict[str, str] = {
     "operador": "Operador", "programa": "Programa", "tipo_documento": "Tipo Documento",
     "numero_documento": "Número Documento", "primer_nombre": "Primer Nombre", "segundo_nombre": "Segundo Nombre",
     "primer_apellido": "Primer Apellido", "segundo_apellido": "Segundo Apellido",
-    "fecha_nacimiento": "Fecha Nacimiento", "sexo": "Sexo", "grupos": "Grupos",
+    "fecha_nacimiento": "Fecha Nacimiento", "sexo": "Sexo", "grupos": "Grupos", "rol": "Rol",
     "fecha_inscripcion": "Fecha Inscripción", "fecha_egreso": "Fecha Egreso", "municipio": "Municipio",
     "resultado": "Resultado", "fecha_resultado": "Fecha Resultado", "soporte": "Soporte",
 }

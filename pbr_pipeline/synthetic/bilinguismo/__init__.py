@@ -1,0 +1,308 @@
+"""The English programme (BILINGUISMO): teachers and students certified at B1 (CERTIFICACION_B1).
+
+Added beside the employment data set without touching it: every draw comes from one random
+stream of its own (`world.stream(seed, "bilinguismo")` split into parts), its people hold
+document numbers nobody in the employment world holds, and its operators are numbered after
+the employment ones (OP-004 when there are three; about a quarter of all operators, at least
+one). `simulate_and_write` writes
+
+    inbox/<M>/inscripciones/op-NNN_bilinguismo_<M>.csv|xlsx   rosters, with `rol`
+    inbox/<M>/reportes/op-NNN_bilinguismo_<M>.csv|xlsx        CERTIFICACION_B1 claims
+    inbox/<M>/registros/examenes_ingles/examenes_<M>.csv|parquet
+
+and returns the rows it adds to the ground truth. The verdicts come from `verdicts.Oracle`,
+which assumes every operator of the programme holds one contract from the first day of the
+month before the first inbox month to the end of the last inbox month's year (the span of the
+sample's hand-written contract).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import polars as pl
+
+from ..inbox import FileRecord, number_rows, with_invalid_rows, write_operator_files
+from ..layout import CLAIMS, EXAMS, ROSTERS, Layout, plan_operator_files
+from ..noise import Noise
+from ..operators import operator_codes
+from ..pila import RegistryNames
+from ..population import DOC_TYPES, build_population
+from ..records import _ids, _shape
+from ..rosters import ROSTER_COLUMNS, build_roster, written_roster
+from ..timeline import Timeline, date_series, first_day, index_month, last_day, to_date
+from ..truth import invalid_truth
+from ..world import _STREAMS
+from ..world import World as EmploymentWorld
+from . import claims as intents
+from .claims import Claims, build_claims
+from .exams import LEVELS, MOMENTS, TESTS, X_PASS, X_RETAKE, ExamRows, build_exams, plan_stories
+from .invalid import INVALID_PEOPLE, PROGRAMME, build_invalid_rows
+from .people import ROLES, build_enrolments, build_people, exit_listings, second_enrolments
+from .registry import exam_frame, plan_exam_files, write_extracts
+from .truth import OUTCOME, SCENARIOS, claim_truth, people_truth, unclaimed
+from .verdicts import Claim, Exam, Listing, Oracle, Rules, decide, identity_key
+from .world import World
+
+__all__ = ["Added", "SCENARIOS", "operator_count", "simulate_and_write", "CANONICAL_LEVELS"]
+
+SHARE = 0.05
+"""People of the programme per person of the employment population ..."""
+MIN_PEOPLE = 100
+"""... and at least this many, so that a small data set shows every scenario."""
+
+ROSTER_COLUMNS_BILINGUISMO: tuple[str, ...] = (*ROSTER_COLUMNS[:11], "rol", *ROSTER_COLUMNS[11:])
+"""The roster columns with `rol` after `grupos`."""
+
+CANONICAL_LEVELS: dict[str, str] = {**{level: level for level in LEVELS},
+                                    "A0": "PRE_A1", "A-": "PRE_A1", "B+": "B2", "C": "C1"}
+"""`nivel_mcer` spellings (upper case) and the level each one means."""
+
+_PARTS = ("people", "extras", "enrolments", "exits", "seconds", "stories", "exams", "claims", "layout",
+          "exam_layout", "rosters", "noise_rosters", "registry_names", "noise_registry", "exam_rows", "invalid")
+"""The parts of the programme's stream; new parts go at the end."""
+
+
+def stream(seed: int, part: str) -> np.random.Generator:
+    """The random stream of one part of the programme, inside the generator's `bilinguismo` stream."""
+    return np.random.default_rng([seed, _STREAMS.index("bilinguismo"), _PARTS.index(part)])
+
+
+def operator_count(employment_operators: int) -> int:
+    """Operators of the programme beside `employment_operators`: a quarter of all, at least one."""
+    return max(1, round(employment_operators / 3))
+
+
+@dataclass(frozen=True)
+class Added:
+    """What the programme adds to the data set."""
+
+    files: list[FileRecord]
+    people: pl.DataFrame
+    claims: pl.DataFrame
+    unclaimed: pl.DataFrame
+    invalid: pl.DataFrame
+    records: list[pl.DataFrame]
+    roster_rows: int
+    claim_rows: int
+    enrolled: int
+    exam_rows: int
+
+
+def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timeline, employment: EmploymentWorld,
+                       first_person: int, taken: set[str], noise: Noise, say: Callable[[str], None]) -> Added:
+    """Simulate the programme for a data set of `people` employment people, write its inbox
+    files and return its ground-truth rows. `first_person` is the 0-based index its person ids
+    start from; `taken` every document number the employment files hold (it grows by the
+    numbers used here)."""
+    world = _simulate(seed, people, timeline, employment, first_person, taken)
+    say(f"bilinguismo: {world.population.size:,} people, {len(world.enrolments.person):,} enrolled by "
+        f"{len(world.ops)} operators")
+    layout = Layout(plan_operator_files(stream(seed, "layout"), world.codes[len(employment.codes):], timeline,
+                                        PROGRAMME, first_op=len(employment.codes)), {})
+    exam_files = plan_exam_files(stream(seed, "exam_layout"), timeline)
+    rng = stream(seed, "invalid")
+    csv_months = [month for month, plan in sorted(exam_files.items()) if plan.fmt == "csv"]
+    invalid = build_invalid_rows(rng, world.extras, world.codes, world.ops, timeline,
+                                 csv_months[int(rng.integers(0, len(csv_months)))])
+
+    roster = build_roster(world.enrolments, world.exits, world.seconds)
+    # Rosters carry the name, case and birth-date noise of the level, not its document noise.
+    quiet = replace(noise, roster_typo=0.0, roster_wrong_type=0.0)
+    written = written_roster(stream(seed, "rosters"), roster, world.population, layout, world.codes, noise=quiet,
+                             noise_rng=stream(seed, "noise_rosters"), taken=taken, programme=PROGRAMME)
+    written = written.with_columns(pl.Series("rol", np.array(ROLES)[world.role[roster.person]], dtype=pl.String),
+                                   pl.int_range(pl.len()).alias("roster"), pl.lit(None, pl.Int64).alias("invalid"))
+    claims_written = _claims_frame(world.claims, world.codes, layout)
+    rows = {
+        ROSTERS: number_rows(with_invalid_rows(written, invalid, ROSTERS, layout, rng), layout, ROSTERS),
+        CLAIMS: number_rows(with_invalid_rows(claims_written, invalid, CLAIMS, layout, rng), layout, CLAIMS),
+    }
+    files = write_operator_files(out_dir, layout, rows, world.codes, say, programme=PROGRAMME,
+                                 roster_columns=ROSTER_COLUMNS_BILINGUISMO)
+    names = RegistryNames.build(stream(seed, "registry_names"), world.population, noise,
+                                stream(seed, "noise_registry"))
+    frame = exam_frame(world.exams.rows, world.population, names, stream(seed, "exam_rows"))
+    extracts = write_extracts(out_dir, exam_files, frame, [row for row in invalid if row.kind == EXAMS])
+    say(f"bilinguismo: {extracts.rows.height:,} exam rows in {len(extracts.records)} extracts")
+
+    oracle = Oracle(Rules(), _listings(roster, rows[ROSTERS], world.codes),
+                    _exams(world.exams.rows, world.population),
+                    {world.codes[op]: [world.contract] for op in world.ops})
+    decided, positions = _decide(oracle, world.claims, rows[CLAIMS], world.codes, timeline)
+    person_ids = _claim_person_ids(world.claims, world.population, employment)
+    claims = claim_truth(world, world.claims, decided, positions, person_ids.to_list())
+    claims += _invalid_claims(rows[CLAIMS], invalid, world.extras)
+    person_of_key = {identity_key(kind, number): person_id for person_id, shown in
+                     zip(world.population.person_ids().to_list(), world.population.documents())
+                     for kind, number in shown}
+    listed = pl.DataFrame({"person": roster.person, "code": np.array(world.codes)[roster.op], "date": roster.date})
+    return Added(
+        files=files + extracts.records,
+        people=people_truth(world, listed),
+        claims=pl.DataFrame(claims),
+        unclaimed=unclaimed(oracle, decided, person_of_key, index_month(timeline.last)),
+        invalid=invalid_truth(invalid, rows, extracts.invalid_rows, None),
+        records=[
+            _operator_records(ROSTERS, rows[ROSTERS], world.population.person_ids(roster.person), world.extras,
+                              invalid),
+            _operator_records(CLAIMS, rows[CLAIMS], person_ids, world.extras, invalid),
+            _exam_records(extracts, world.population, world.extras, invalid),
+        ],
+        roster_rows=rows[ROSTERS].height, claim_rows=rows[CLAIMS].height, enrolled=len(world.enrolments.person),
+        exam_rows=extracts.rows.height,
+    )
+
+
+def _simulate(seed: int, people: int, timeline: Timeline, employment: EmploymentWorld, first_person: int,
+              taken: set[str]) -> World:
+    """People, operators, enrolments, exams and the claims operators make of them."""
+    size = max(MIN_PEOPLE, round(people * SHARE))
+    count_ops = len(employment.codes)
+    codes = operator_codes(count_ops + operator_count(count_ops))
+    ops = np.arange(count_ops, len(codes))
+    numbers = np.array(sorted(int(number) for number in taken if number.isdigit()), dtype=np.int64)
+    population, role = build_people(stream(seed, "people"), size, timeline, id_offset=first_person, taken=numbers)
+    extras = build_population(stream(seed, "extras"), INVALID_PEOPLE, timeline, id_offset=first_person + size,
+                              taken=np.concatenate([numbers, population.doc_number.astype(np.int64)]), only_cc=True)
+    taken |= set(population.doc_number.tolist()) | set(extras.doc_number.tolist())
+    enrolments = build_enrolments(stream(seed, "enrolments"), size, ops, codes, timeline)
+    exits = exit_listings(stream(seed, "exits"), enrolments, timeline)
+    # One contract per operator, as the sample's hand-written one: from the first day of the
+    # month before the first inbox month to the end of the last inbox month's year.
+    contract_start = int(first_day(timeline.first - 1))
+    contract = (to_date(contract_start), dt.date(int(index_month(timeline.last)[:4]), 12, 31))
+    stories = plan_stories(stream(seed, "stories"), enrolments, timeline, contract_start,
+                           corrections=max(1, round(0.003 * len(enrolments.person))))
+    exams = build_exams(stream(seed, "exams"), population, role, enrolments, stories, timeline, contract_start)
+    population = exams.population
+    # A second operator claims a pass the data set shows.
+    pass_day = exams.rows.day[np.maximum(exams.claimed_row, 0)]
+    claimable = ((exams.claimed_row >= 0) & np.isin(stories.exit, (X_PASS, X_RETAKE)) & ~stories.set_aside
+                 & ~exams.turns_adult & (pass_day <= last_day(timeline.last - 1)))
+    seconds, second_claims = second_enrolments(stream(seed, "seconds"), enrolments, ops, timeline, claimable)
+    claims = build_claims(stream(seed, "claims"), population=population, enrolments=enrolments, exams=exams,
+                          seconds=seconds, second_claims=second_claims, ops=ops, timeline=timeline,
+                          contract_start=contract_start,
+                          employment=(employment.population, employment.enrolments.person), taken=taken)
+    return World(timeline, codes, ops, population, role, extras, employment.population, enrolments, exits, seconds,
+                 exams, claims, contract)
+
+
+def _decide(oracle: Oracle, claims: Claims, numbered: pl.DataFrame, codes: tuple[str, ...],
+            timeline: Timeline) -> tuple[list, dict[tuple[str, int], int]]:
+    """The oracle's verdicts of every valid claim row, and the claim index of each (file, row)."""
+    valid = numbered.filter(pl.col("claim").is_not_null())
+    index = valid["claim"].to_list()
+    paths, source_rows = valid["path"].to_list(), valid["source_row"].to_list()
+    oracle_claims = [
+        Claim(path, row, index_month(int(claims.month[i])), codes[int(claims.op[i])], identity_key(kind, number),
+              to_date(int(claims.fecha[i])))
+        for path, row, i, kind, number in zip(paths, source_rows, index, valid["tipo_documento"].to_list(),
+                                              valid["numero_documento"].to_list())
+    ]
+    return decide(oracle, oracle_claims, index_month(timeline.last)), dict(zip(zip(paths, source_rows), index))
+
+
+def _claims_frame(claims: Claims, codes: tuple[str, ...], layout: Layout) -> pl.DataFrame:
+    paths = [layout.operator_file(CLAIMS, op, month).path
+             for op, month in zip(claims.op.tolist(), claims.month.tolist())]
+    return pl.DataFrame({
+        "path": paths,
+        "order": claims.order,
+        "claim": np.arange(claims.size),
+        "invalid": pl.Series([None] * claims.size, dtype=pl.Int64),
+        "operador": np.array(codes)[claims.op],
+        "programa": PROGRAMME,
+        "tipo_documento": pl.Series(claims.doc_type, dtype=pl.String),
+        "numero_documento": pl.Series(claims.doc_number, dtype=pl.String),
+        "resultado": OUTCOME,
+        "fecha_resultado": date_series(claims.fecha),
+        "soporte": pl.Series(claims.soporte, dtype=pl.String),
+        "noise": "",
+    })
+
+
+def _listings(roster, numbered: pl.DataFrame, codes: tuple[str, ...]) -> dict:
+    valid = numbered.filter(pl.col("roster").is_not_null())
+    index = valid["roster"].to_numpy()
+    listings: dict = {}
+    for kind, number, received, date, op in zip(valid["tipo_documento"].to_list(), valid["numero_documento"].to_list(),
+                                                roster.received[index].tolist(), roster.date[index].tolist(),
+                                                roster.op[index].tolist()):
+        listings.setdefault(identity_key(kind, number), []).append(
+            Listing(index_month(received), to_date(date), codes[op]))
+    return listings
+
+
+def _exams(rows: ExamRows, population) -> dict:
+    """Delivered exam rows by document as the registry writes it (the one shown on the exam date)."""
+    delivered = np.flatnonzero(rows.delivered >= 0)
+    kinds, numbers = population.document_at(rows.person[delivered], rows.day[delivered])
+    exams: dict = {}
+    for position, kind, number in zip(delivered.tolist(), kinds.tolist(), numbers.tolist()):
+        exams.setdefault(identity_key(DOC_TYPES[kind], number), []).append(Exam(
+            TESTS[rows.test[position]], MOMENTS[rows.moment[position]], to_date(int(rows.day[position])),
+            CANONICAL_LEVELS[str(rows.written_level[position]).upper()], index_month(int(rows.delivered[position]))))
+    return exams
+
+
+def _claim_person_ids(claims: Claims, population, employment: EmploymentWorld) -> pl.Series:
+    other = claims.intent == intents.OTHER_PROGRAMME
+    mine = _ids(population, np.where(other, -1, claims.person))
+    theirs = _ids(employment.population, np.where(other, claims.person, -1))
+    return pl.select(pl.coalesce(mine, theirs).fill_null("")).to_series().alias("person_id")
+
+
+def _invalid_claims(numbered: pl.DataFrame, invalid, extras) -> list[dict]:
+    by_id = {row.id: row for row in invalid}
+    ids = extras.person_ids().to_list()
+    records = []
+    for row_id, path, source_row, operador, resultado in numbered.filter(pl.col("invalid").is_not_null()).select(
+            "invalid", "path", "source_row", "operador", "resultado").iter_rows():
+        row = by_id[row_id]
+        records.append({
+            "source_file": path, "source_row": source_row, "received_month": index_month(row.month),
+            "operador": operador, "person_id": ids[row.person], "resultado": resultado or "", "scenario": "INVALID_ROW",
+            "status_when_received": "", "reason_when_received": "", "final_status": "", "final_reason": "",
+            "why": f"quarantined by validation: {row.why} ({row.column}: {row.rule})",
+        })
+    return records
+
+
+def _operator_records(kind: str, numbered: pl.DataFrame, person_ids: pl.Series, extras, invalid) -> pl.DataFrame:
+    """Records of roster or claim rows; `person_ids` per roster row / claim ("" or null: nobody)."""
+    index_column = "roster" if kind == ROSTERS else "claim"
+    extra_of = {row.id: row.person for row in invalid}
+    valid = numbered[index_column].is_not_null()
+    index = numbered[index_column].fill_null(0).to_numpy()
+    invalid_person = np.array([extra_of.get(row_id, -1) for row_id in numbered["invalid"].fill_null(-1).to_list()],
+                              dtype=np.int64)
+    true_id = person_ids.gather(index).replace("", None)
+    person_id = pl.select(pl.when(valid).then(true_id).otherwise(_ids(extras, invalid_person))).to_series()
+    frame = numbered.with_columns(person_id.alias("person_id"), (~valid).alias("quarantined"))
+    return _shape(frame.rename({"path": "source_file"}).with_columns(
+        pl.lit(kind).alias("source"), pl.col("noise").fill_null("")).sort("source_file", "source_row"))
+
+
+def _exam_records(extracts, population, extras, invalid) -> pl.DataFrame:
+    """One record per exam row (the rows are few: a person has two to four), then the invalid ones."""
+    rows = extracts.rows
+    mine = rows.with_columns(_ids(population, rows["person"].to_numpy()).alias("person_id"),
+                             pl.lit(EXAMS).alias("source"), pl.lit(False).alias("quarantined"))
+    bad = [row for row in invalid if row.kind == EXAMS]
+    located = extracts.invalid_rows
+    quarantined = pl.DataFrame({
+        "source_file": [located[row.id][0] for row in bad],
+        "source_row": pl.Series([located[row.id][1] for row in bad], dtype=pl.Int64),
+        "person_id": _ids(extras, np.array([row.person for row in bad], dtype=np.int64)),
+        **{name: pl.Series([row.values.get(name) for row in bad], dtype=pl.String)
+           for name in ("tipo_documento", "numero_documento", "primer_nombre", "segundo_nombre", "primer_apellido",
+                        "segundo_apellido")},
+        "fecha_nacimiento": pl.Series([row.values.get("fecha_nacimiento") for row in bad], dtype=pl.Date),
+    }).with_columns(pl.lit(EXAMS).alias("source"), pl.lit("").alias("noise"), pl.lit(True).alias("quarantined"))
+    return pl.concat([_shape(mine).sort("source_file", "source_row"), _shape(quarantined)])

@@ -1,0 +1,130 @@
+"""Teachers and students of the English programme, and who enrols them when.
+
+Teachers are adults with a CC. Students are mostly minors of 14-17 holding a TI (the few who
+turn 18 during the course show a CC with the same number from their birthday on, as every
+TI holder does) and some adult students with a CC. Every document number is new: it avoids
+the numbers of the employment world, so the two programmes never share a person by accident.
+
+Operators enrol most of these people. A cohort enrolled before the first inbox month (under
+the earlier agreement the city took over) is listed in the first roster, so a small data set
+already holds enrolments whose 12-month certification window closes within it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..operators import Enrolments, ExtraEnrolments
+from ..population import ADULT_MONTHS, CC, GROUP_BIT, NEVER, TI, Population, draw_names, unique_numbers
+from ..timeline import Timeline, first_day, last_day, month_of_day
+
+DOCENTE, ESTUDIANTE = 0, 1
+ROLES: tuple[str, ...] = ("DOCENTE", "ESTUDIANTE")
+"""`rol` of a roster row, by the role index."""
+
+TEACHER_SHARE = 0.12
+"""The Plan targets 1,280 teachers and 12,800 students; a few more teachers than that ratio so
+that a small data set has some."""
+MINOR_SHARE = 0.8
+"""Students aged 14-17 (TI); the others are adult students of 18-24 (CC)."""
+ENROLLED_SHARE = 0.85
+"""People some operator enrols; the others appear only in the exam registry or in a claim."""
+CARRIED_SHARE = 0.18
+"""Enrolments dated 2-9 months before the first inbox month, listed in the first roster."""
+CARRIED_OLDEST = 6
+"""Carried-over enrolments placed 6-9 months before the first inbox month, so that windows
+that close (E + 12 months) are passed within 8 inbox months."""
+
+
+def build_people(rng: np.random.Generator, size: int, timeline: Timeline, *, id_offset: int,
+                 taken: np.ndarray) -> tuple[Population, np.ndarray]:
+    """`size` people and their role (DOCENTE or ESTUDIANTE index); numbers avoid `taken`."""
+    teacher = rng.random(size) < TEACHER_SHARE
+    role = np.where(teacher, DOCENTE, ESTUDIANTE)
+    # Most teachers are women.
+    sex = np.where(teacher, rng.random(size) >= 0.65, rng.random(size) >= 0.5).astype(np.uint8)
+    minor = ~teacher & (rng.random(size) < MINOR_SHARE)
+    age = np.select([teacher, minor], [rng.integers(24, 61, size), rng.integers(14, 18, size)],
+                    rng.integers(18, 25, size))
+    birth_month = timeline.first - age * 12 - rng.integers(0, 12, size)
+    day = rng.integers(1, 29, size)
+    birth = first_day(birth_month) + day - 1
+    adult = first_day(birth_month + ADULT_MONTHS) + day - 1
+    doc_type = np.where(minor, TI, CC).astype(np.uint8)
+    numbers = unique_numbers(rng, doc_type, sex, 1970 + birth_month // 12, taken)
+    given1, given2, surname1, surname2 = draw_names(rng, sex)
+
+    groups = np.zeros(size, dtype=np.uint8)
+    groups |= np.where(rng.random(size) < 0.02, GROUP_BIT["DISCAPACIDAD"], 0).astype(np.uint8)
+    groups |= np.where(rng.random(size) < 0.08, GROUP_BIT["VICTIMA"], 0).astype(np.uint8)
+    head = teacher & (sex == 0) & (rng.random(size) < 0.15)
+    groups |= np.where(head, GROUP_BIT["MADRE_CABEZA_HOGAR"], 0).astype(np.uint8)
+    groups |= np.where(rng.random(size) < 0.05, GROUP_BIT["ETNICO"], 0).astype(np.uint8)
+    text = numbers.astype(str)
+    population = Population(
+        id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type, doc_number=text,
+        given1=given1.astype(np.int32), given2=given2.astype(np.int32), surname1=surname1.astype(np.int32),
+        surname2=surname2.astype(np.int32), groups=groups, renewal=np.full(size, NEVER, dtype=np.int64),
+        new_number=np.full(size, "", dtype=text.dtype),
+    )
+    return population, role
+
+
+def build_enrolments(rng: np.random.Generator, size: int, ops: np.ndarray, codes: tuple[str, ...],
+                     timeline: Timeline) -> Enrolments:
+    """First enrolment (the owner's) of the enrolled people. `ops` are the programme's operator
+    indices into `codes`. New enrolments thin out month by month (a course fills up early)."""
+    count = round(size * ENROLLED_SHARE)
+    person = np.sort(rng.choice(size, size=count, replace=False))
+    weights = 0.5 + rng.random(len(ops))
+    op = np.asarray(ops)[rng.choice(len(ops), size=count, p=weights / weights.sum())]
+    carried = rng.random(count) < CARRIED_SHARE
+    span = timeline.last - timeline.first + 2
+    decay = 0.75 ** np.arange(span)
+    month = timeline.first - 1 + rng.choice(span, size=count, p=decay / decay.sum())
+    old = rng.integers(timeline.first - 9, timeline.first - 1, count)
+    oldest = np.flatnonzero(carried)[:CARRIED_OLDEST]
+    old[oldest] = rng.integers(timeline.first - 9, timeline.first - 5, len(oldest))
+    month = np.where(carried, old, month)
+    length = last_day(month) - first_day(month) + 1
+    date = first_day(month) + (rng.random(count) * length).astype(np.int64)
+    late = (rng.random(count) < 0.05) & (month >= timeline.first) & (month + 1 <= timeline.last)
+    received = np.where(month < timeline.first, timeline.first, month + late)
+    row_of = np.full(size, -1, dtype=np.int64)
+    row_of[person] = np.arange(count)
+    return Enrolments(codes, person, op, date, month, received, row_of)
+
+
+def exit_listings(rng: np.random.Generator, enrolments: Enrolments, timeline: Timeline) -> ExtraEnrolments:
+    """About a quarter are listed again when the 80-100 hour course ends, with `fecha_egreso`."""
+    count = len(enrolments.person)
+    exit_day = enrolments.date + rng.integers(90, 131, count)
+    received = np.maximum(month_of_day(exit_day) + (rng.random(count) < 0.2), enrolments.received)
+    keep = (rng.random(count) < 0.25) & (received <= timeline.last)
+    return ExtraEnrolments(enrolments.person[keep], enrolments.op[keep], enrolments.date[keep], exit_day[keep],
+                           received[keep])
+
+
+def second_enrolments(rng: np.random.Generator, enrolments: Enrolments, ops: np.ndarray, timeline: Timeline,
+                      claimable: np.ndarray) -> tuple[ExtraEnrolments, np.ndarray]:
+    """People a second operator of the programme enrols 10-60 days after the first did (none
+    with a single operator). Half are chosen among the `claimable` enrolments (a pass the data
+    set shows), for the second operator to claim and be told another operator owns it. Returns
+    the rows and, per row, whether the second operator claims."""
+    enrolled = len(enrolments.person)
+    empty = np.zeros(0, dtype=np.int64)
+    if len(ops) < 2 or enrolled == 0:
+        return ExtraEnrolments(empty, empty, empty, empty, empty), np.zeros(0, dtype=bool)
+    total = max(2, round(0.03 * enrolled))
+    claimers = rng.permutation(np.flatnonzero(claimable))[: (total + 1) // 2]
+    others = rng.permutation(np.setdiff1d(np.arange(enrolled), claimers))[: total - len(claimers)]
+    rows = np.concatenate([claimers, others])
+    for_claim = np.arange(len(rows)) < len(claimers)
+    position = np.searchsorted(ops, enrolments.op[rows])
+    op = np.asarray(ops)[(position + rng.integers(1, len(ops), len(rows))) % len(ops)]
+    date = enrolments.date[rows] + rng.integers(10, 61, len(rows))
+    received = np.maximum(month_of_day(date), enrolments.received[rows])
+    keep = received <= timeline.last
+    none = np.full(int(keep.sum()), -1, dtype=np.int64)
+    extra = ExtraEnrolments(enrolments.person[rows][keep], op[keep], date[keep], none, received[keep])
+    return extra, for_claim[keep]
