@@ -21,8 +21,8 @@ from pbr_pipeline.core.months import add_months, parse_month_range
 from pbr_pipeline.core.settings import SAMPLE_DATA_DIR
 from pbr_pipeline.synthetic import generate
 from pbr_pipeline.synthetic.bilinguismo import SCENARIOS, operator_count
-from pbr_pipeline.synthetic.bilinguismo.verdicts import (Claim, Exam, Listing, Oracle, Rules, add_months as oracle_months,
-                                                         decide, identity_key)
+from pbr_pipeline.synthetic.bilinguismo.verdicts import Claim, Exam, Listing, Oracle, Rules, decide, identity_key
+from pbr_pipeline.synthetic.bilinguismo.verdicts import add_months as oracle_months
 from test_synthetic import day_iso, number_key, read_operator_file, read_registries, tree_hashes
 
 SEED = 7
@@ -100,7 +100,7 @@ def test_files_hold_one_operator_and_one_programme(truth, files):
         for record in records.values():
             assert (record["operador"], record["programa"]) == ("OP-004", "BILINGUISMO")
         if "/inscripciones/" in path:
-            assert "rol" in {fold for fold in records[min(records)]}
+            assert "rol" in records[min(records)]
     shapes = truth["files"].filter(pl.col("path").str.contains("_bilinguismo_")).select("format", "encoding").unique()
     assert {"csv", "xlsx"} <= set(shapes["format"]) and {"utf-8", "cp1252"} <= set(shapes["encoding"])
 
@@ -155,7 +155,8 @@ def test_levels_come_in_every_spelling(exams):
     assert written - {"B3"} <= set(LEVELS) | {level.lower() for level in LEVELS}
     filled = exams.filter(pl.col("prueba") != "TOEFL")
     assert filled["primer_nombre"].null_count() < filled.height / 4
-    assert filled["fecha_nacimiento"].null_count() < filled.height / 3 and filled["sexo"].null_count() < filled.height / 4
+    assert filled["fecha_nacimiento"].null_count() < filled.height / 3
+    assert filled["sexo"].null_count() < filled.height / 4
 
 
 # Claims and their verdicts ---------------------------------------------------------------
@@ -454,7 +455,8 @@ def employment_digests(root: Path) -> dict[str, str]:
             first = next((i for i, line in enumerate(lines) if b",BILINGUISMO_" in line), len(lines))
             kept = lines[:first]
         else:
-            marks = (b",CERTIFICACION_B1,",) if name == "outcomes_unclaimed" else (b"_bilinguismo_", b"/examenes_ingles/")
+            marks = ((b",CERTIFICACION_B1,",) if name == "outcomes_unclaimed"
+                     else (b"_bilinguismo_", b"/examenes_ingles/"))
             kept = [line for line in lines if not any(mark in line for mark in marks)]
         digests[f"ground_truth/{name}.csv"] = hashlib.sha256(b"".join(kept)).hexdigest()
     return digests
