@@ -22,13 +22,17 @@ from pbr_pipeline.core.settings import PROJECT_ROOT
 from pbr_pipeline.core.warehouse import PARTITION_FILE, atomic_write_bytes, partition_dir, scan_table, stored_months
 
 SOURCE_FOLDERS = ("pbr_pipeline", "assets", "schemas")
+NOT_RUN = ("pbr_pipeline/synthetic/",)
+"""Source a monthly run does not execute (the data generator): left out of the fingerprint."""
 
 
 def code_version() -> dict[str, str]:
-    """The package version and a SHA-256 over the path and bytes of every source file."""
+    """The package version and a SHA-256 over the path and bytes of every source file a run uses."""
     digest = hashlib.sha256()
     for folder in SOURCE_FOLDERS:
         for path in sorted((PROJECT_ROOT / folder).rglob("*.py")):
+            if path.relative_to(PROJECT_ROOT).as_posix().startswith(NOT_RUN):
+                continue
             digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     try:
         version = metadata.version("pbr-pipeline")
