@@ -169,7 +169,7 @@ def test_the_sample_budgets_and_caps_bind_where_intended():
     verified = truth.filter(pl.col("final_status") == "VERIFIED").join(
         people.select("person_id", "sexo", "grupos"), on="person_id", how="left"
     )
-    contracts = {c.operator: c for c in load_contracts(SAMPLE_DATA_DIR)}
+    contracts = {c.operator: c for c in load_contracts(SAMPLE_DATA_DIR) if c.programme == "EMPLEO"}
     paid: dict[str, int] = {}
     reached: set[tuple[str, str]] = set()
     for operator, c in contracts.items():
@@ -264,7 +264,7 @@ FRAME_COLUMNS = {
     "contract_id": pl.String, "operator": pl.String, "programme": pl.String,
     "valid_from": pl.Date, "valid_to": pl.Date, "budget_cop": pl.Int64,
     "outcome": pl.String, "role": pl.String, "price_cop": pl.Int64, "max_count": pl.Int64,
-    "premium_stacking": pl.String, "premium_percent": pl.String, "rules": pl.String,
+    "premium_stacking": pl.String, "premium_percent": pl.String, "rules": pl.String, "superseded_by": pl.String,
     "source_file": pl.String, "source_sha256": pl.String,
 }
 
@@ -568,5 +568,33 @@ def test_role_prices_and_programme_rules_are_checked(tmp_path, milestone, rules,
     if rules:
         document["rules"] = rules
     write(tmp_path, "c.yaml", document)
+    error = load_error(tmp_path)
+    assert any(expected in line for line in error.problems), str(error)
+
+
+# --- a new version of a contract -----------------------------------------------------------
+
+
+def test_a_new_version_supersedes_the_old_one_from_its_valid_from(tmp_path):
+    write(tmp_path, "v1.yaml", contract(contract_id="EMP-V1", valid_from="2025-01-01", valid_to="2025-12-31"))
+    write(tmp_path, "v2.yaml", contract(contract_id="EMP-V2", valid_from="2025-07-01", valid_to="2026-06-30", supersedes="EMP-V1"))
+    old, new = load_contracts(tmp_path)
+    assert (old.valid_to, old.superseded_by) == (dt.date(2025, 6, 30), "EMP-V2")
+    assert (new.valid_from, new.supersedes) == (dt.date(2025, 7, 1), "EMP-V1")
+    frame = contracts_frame([old, new]).unique("contract_id", keep="first").sort("contract_id")
+    assert frame.select("contract_id", "valid_to", "superseded_by").rows() == [
+        ("EMP-V1", dt.date(2025, 6, 30), "EMP-V2"), ("EMP-V2", dt.date(2026, 6, 30), None)]
+
+
+@pytest.mark.parametrize("supersedes, valid_from, operator, expected", [
+    ("EMP-NONE", "2025-07-01", "OP-001", "supersedes names 'EMP-NONE', which no contract file has"),
+    ("EMP-V1", "2025-01-01", "OP-001", "supersedes EMP-V1: valid_from (2025-01-01) must fall after EMP-V1 starts"),
+    ("EMP-V1", "2026-02-01", "OP-001", "must fall after EMP-V1 starts (2025-01-01) and by its end (2025-12-31)"),
+    ("EMP-V1", "2025-07-01", "OP-002", "supersedes names EMP-V1, a contract of OP-001 EMPLEO"),
+])
+def test_a_supersedes_that_cannot_be_honoured_is_named(tmp_path, supersedes, valid_from, operator, expected):
+    write(tmp_path, "v1.yaml", contract(contract_id="EMP-V1", valid_from="2025-01-01", valid_to="2025-12-31"))
+    write(tmp_path, "v2.yaml", contract(contract_id="EMP-V2", operator=operator, valid_from=valid_from,
+                                        valid_to="2026-06-30", supersedes=supersedes))
     error = load_error(tmp_path)
     assert any(expected in line for line in error.problems), str(error)

@@ -99,6 +99,12 @@ class Contract:
     """Relative to the data directory, `/` separators."""
     source_sha256: str
     """Of the file's bytes: which version of the contract priced a payment."""
+    supersedes: str | None = None
+    """The contract this one replaces from its `valid_from` on (a new version: new prices or
+    rules for outcomes dated from then, the earlier file left as it was)."""
+    superseded_by: str | None = None
+    """Set by the loader on the replaced contract, whose `valid_to` then ends the day before
+    its successor's `valid_from`."""
 
 
 def premium_percent(contract: Contract, groups: frozenset[str], sex: str | None) -> int:
@@ -182,10 +188,41 @@ def load_contracts(data_dir: Path) -> tuple[Contract, ...]:
         problems.extend(reader.problems)
         if contract is not None:
             contracts.append(contract)
+    contracts, superseding = _with_successors(contracts)
+    problems.extend(superseding)
     problems.extend(_problems_across_files(contracts))
     if problems:
         raise ContractError(problems)
     return tuple(sorted(contracts, key=lambda contract: contract.contract_id))
+
+
+def _with_successors(contracts: list[Contract]) -> tuple[list[Contract], list[str]]:
+    """Contracts with each superseded one ending the day before its successor starts, and the
+    problems of `supersedes` keys that cannot be honoured."""
+    by_id = {contract.contract_id: contract for contract in contracts}
+    problems: list[str] = []
+    ends: dict[str, Contract] = {}
+    for new in sorted((c for c in contracts if c.supersedes), key=lambda c: c.source_file):
+        old = by_id.get(new.supersedes)
+        where = f"{new.source_file}: supersedes"
+        if old is None:
+            problems.append(f"{where} names {new.supersedes!r}, which no contract file has")
+        elif (old.operator, old.programme) != (new.operator, new.programme):
+            problems.append(f"{where} names {old.contract_id}, a contract of {old.operator} {old.programme}; "
+                            f"a new version is for the same operator and programme")
+        elif not old.valid_from < new.valid_from <= old.valid_to:
+            problems.append(f"{where} {old.contract_id}: valid_from ({new.valid_from}) must fall after {old.contract_id} "
+                            f"starts ({old.valid_from}) and by its end ({old.valid_to})")
+        elif old.contract_id in ends:
+            problems.append(f"{where} {old.contract_id}, which {ends[old.contract_id].source_file} supersedes already")
+        else:
+            ends[old.contract_id] = new
+    replaced = [
+        dataclasses.replace(c, valid_to=ends[c.contract_id].valid_from - dt.timedelta(days=1),
+                            superseded_by=ends[c.contract_id].contract_id) if c.contract_id in ends else c
+        for c in contracts
+    ]
+    return replaced, problems
 
 
 def _problems_across_files(contracts: Sequence[Contract]) -> list[str]:
@@ -216,7 +253,7 @@ def _problems_across_files(contracts: Sequence[Contract]) -> list[str]:
 
 
 _REQUIRED = ("contract_id", "operator", "programme", "valid_from", "valid_to", "budget_cop", "milestones")
-_OPTIONAL = ("premiums", "rules")
+_OPTIONAL = ("premiums", "rules", "supersedes")
 _MILESTONE_REQUIRED = ()
 _MILESTONE_OPTIONAL = ("price_cop", "price_cop_by_role", "max_count")
 _PREMIUM_SECTION_KEYS = ("stacking", "percent")
@@ -301,6 +338,7 @@ class _ContractReader:
             rules=rules,
             source_file=self.name,
             source_sha256=hashlib.sha256(content).hexdigest(),
+            supersedes=self._text(document, "supersedes") if "supersedes" in document else None,
         )
 
     # -- the file as a whole
@@ -565,6 +603,7 @@ CONTRACTS_SCHEMA = pl.Schema(
         "premium_stacking": pl.String,
         "premium_percent": pl.String,
         "rules": pl.String,
+        "superseded_by": pl.String,
         "source_file": pl.String,
         "source_sha256": pl.String,
     }
@@ -602,6 +641,7 @@ def contracts_frame(contracts: Sequence[Contract]) -> pl.DataFrame:
             "premium_stacking": contract.premium_stacking,
             "premium_percent": json.dumps(dict(contract.premium_percent), sort_keys=True, separators=(",", ":")),
             "rules": rules_json(contract.rules),
+            "superseded_by": contract.superseded_by,
             "source_file": contract.source_file,
             "source_sha256": contract.source_sha256,
         }
