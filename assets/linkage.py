@@ -37,7 +37,7 @@ def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     charts are written to `<warehouse>/linkage/month=YYYY-MM/`, with the claim cases' own model
     (`claims_model.json`) and employer evidence (`claims_employer_evidence.json`).
     Holds documents: data team only."""
-    known = known_as_of(context, warehouse, inbox)
+    known = known_as_of(context, warehouse, inbox, with_registries=False)
     month = context.partition_key
     thresholds = load_thresholds(inbox.path)
     # The second pass works on the programmes that read the registry it links people through.
@@ -89,7 +89,7 @@ def review_queue(
     """The cases waiting for a reviewer as of the month, both records side by side with the
     fields that agreed and disagreed. Exported for the people who review as XLSX and CSV in
     `<warehouse>/review_sheets/month=YYYY-MM/`, once with the score and once blind (no score)."""
-    known = known_as_of(context, warehouse, inbox)
+    known = known_as_of(context, warehouse, inbox, with_registries=False)
     month = context.partition_key
     in_review = links_as_of(person_links, known.reviews, month_index(month)).filter(pl.col("decision") == REVIEW)
     # Only the registry people the cases point at: the filter is pushed into the PILA scan.

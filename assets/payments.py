@@ -53,7 +53,7 @@ def ledger(
     """Price the month's verified milestones and compare them with the stored ledger: the
     month's payments are what is payable now and was never paid; its adjustments, what is
     payable now and differs from what was paid."""
-    known = known_as_of(context, warehouse, inbox)
+    known = known_as_of(context, warehouse, inbox, with_registries=False)  # the owners' rosters are enough
     try:
         paid_before = ledger_before(warehouse.path, first_inbox_month(inbox), context.partition_key)
     except MissingState as error:

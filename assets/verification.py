@@ -35,11 +35,11 @@ as_of_asset = dg.asset(
 
 
 def known_as_of(context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource,
-                person_links: pl.DataFrame | None = None) -> Known:
+                person_links: pl.DataFrame | None = None, with_registries: bool = True) -> Known:
     """The as-of state; with the second pass's cases, the registry rows of the registry people
     it points at are loaded too."""
     extra = None if person_links is None else person_links.filter(pl.col("kind") == REGISTRY_CASE).select("document")
-    known = load_known(warehouse.path, inbox.path, context.partition_key, extra_documents=extra)
+    known = load_known(warehouse.path, inbox.path, context.partition_key, extra_documents=extra, with_registries=with_registries)
     registry_rows = ", ".join(f"{rows.height:,} {name}" for name, rows in known.registries.items())
     context.log.info(
         f"as of {known.month}: {known.claims.height:,} claims, {known.enrolments.height:,} enrolment rows, "

@@ -3,10 +3,12 @@
     make bench                   # 300,000 people, 12 months, 10 operators
     python benchmarks/bench_pipeline.py --people 100000
 
-Prints wall time per month (ingestion, validation, verdicts as of the month with their whole
-history, pricing, ledger, checks) and the peak memory. The generated data is kept in
-build/bench/ and reused when its parameters match, so a second run measures the pipeline alone.
-Each operator gets a contract with the issue's default rules and a budget that never binds.
+Each month runs in a fresh process, as the monthly schedule runs it, building on the stored
+state of the month before: the wall time (ingestion, validation, the second pass, verdicts,
+pricing, ledger, checks, manifest) and that process's peak memory are printed per month. The
+generated data is kept in build/bench/ and reused when its parameters match, so a second run
+measures the pipeline alone. Each operator gets a contract for its programme with the default
+rules and a budget that never binds.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import re
 import resource
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,7 +41,10 @@ def main() -> int:
     parser.add_argument("--operators", type=int, default=10)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "build" / "bench")
+    parser.add_argument("--one-month", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one_month:
+        return one_month(args.one_month, args.work)
 
     params = {"people": args.people, "months": args.months, "operators": args.operators, "seed": args.seed}
     data_dir, stamp = args.work / "data", args.work / "params.json"
@@ -57,28 +63,51 @@ def main() -> int:
     shutil.rmtree(settings.warehouse, ignore_errors=True)
     total = time.perf_counter()
     for month in months:
-        started = time.perf_counter()
-        outcome = run_month(settings, month)
-        print(f"run {month}: {time.perf_counter() - started:.1f} s, success={outcome.success}, "
-              f"failed={list(outcome.failed_checks)}, peak {peak_rss_mb():,.0f} MB (process so far)", flush=True)
+        child = subprocess.run([sys.executable, __file__, "--one-month", month, "--work", str(args.work)],
+                               capture_output=True, text=True)
+        if child.returncode != 0:
+            print(child.stderr[-4000:], file=sys.stderr)
+            return 1
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        print(f"run {month}: {result['seconds']:.1f} s, peak {result['peak_mb']:,.0f} MB, success={result['success']}, "
+              f"failed={result['failed']}", flush=True)
     print(format_summary(summarise_month(settings.warehouse, months[-1])))
-    print(f"all {len(months)} months: {time.perf_counter() - total:.1f} s, peak {peak_rss_mb():,.0f} MB")
+    print(f"all {len(months)} months: {time.perf_counter() - total:.1f} s")
     return 0
 
 
+def one_month(month: str, work: Path) -> int:
+    """Run one month in this (fresh) process and print its time and peak memory as JSON."""
+    settings = Settings(data_dir=work / "data", warehouse=work / "warehouse")
+    started = time.perf_counter()
+    outcome = run_month(settings, month)
+    print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": peak_rss_mb(), "success": outcome.success,
+                      "failed": list(outcome.failed_checks) + list(outcome.warnings)}))
+    return 0 if outcome.success else 1
+
+
+CONTRACT_TERMS = {
+    "EMPLEO": (
+        "milestones:\n  COLOCACION: {price_cop: 1400000}\n  RETENCION_3M: {price_cop: 1400000}\n"
+        "  RETENCION_6M: {price_cop: 280000}\n"
+        "premiums:\n  stacking: highest\n  percent: {DISCAPACIDAD: 35, MIGRANTE: 20, VICTIMA: 20, MUJER: 10}\n"
+    ),
+    "BILINGUISMO": "milestones:\n  CERTIFICACION_B1:\n    price_cop_by_role: {DOCENTE: 2500000, ESTUDIANTE: 900000}\n",
+}
+
+
 def write_contracts(data_dir: Path) -> None:
-    """One EMPLEO contract per operator found in the inbox, defaults for every rule."""
-    operators = sorted({match.group(1).upper() for path in (data_dir / "inbox").rglob("op-*")
-                        if (match := re.match(r"(op-\d+)", path.name))})
+    """One contract per operator found in the inbox, for the programme its files name
+    (`op-004_bilinguismo_…`), defaults for every rule."""
+    found = {(match.group(1).upper(), match.group(2).upper()) for path in (data_dir / "inbox").rglob("op-*")
+             if (match := re.match(r"(op-\d+)_([a-z_]+?)_\d{4}-\d{2}", path.name))}
     folder = data_dir / "contracts"
-    folder.mkdir(exist_ok=True)
-    for operator in operators:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for operator, programme in sorted(found):
         (folder / f"{operator.lower()}.yaml").write_text(
-            f"contract_id: EMP-{operator}\noperator: {operator}\nprogramme: EMPLEO\n"
-            "valid_from: 2024-01-01\nvalid_to: 2026-12-31\nbudget_cop: 900000000000\n"
-            "milestones:\n  COLOCACION: {price_cop: 1400000}\n  RETENCION_3M: {price_cop: 1400000}\n"
-            "  RETENCION_6M: {price_cop: 280000}\n"
-            "premiums:\n  stacking: highest\n  percent: {DISCAPACIDAD: 35, MIGRANTE: 20, VICTIMA: 20, MUJER: 10}\n"
+            f"contract_id: {programme[:3]}-{operator}\noperator: {operator}\nprogramme: {programme}\n"
+            "valid_from: 2024-01-01\nvalid_to: 2026-12-31\nbudget_cop: 900000000000\n" + CONTRACT_TERMS[programme]
         )
 
 

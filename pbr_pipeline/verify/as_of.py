@@ -91,11 +91,13 @@ def current_rows(rows: pl.DataFrame, registry: Registry, month: str) -> pl.DataF
     )
 
 
-def load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl.DataFrame | None = None) -> Known:
+def load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl.DataFrame | None = None,
+               with_registries: bool = True) -> Known:
     """The as-of state for `month`; raises MissingMonths if an earlier inbox month is missing.
 
     `extra_documents` (a `document` column) are registry people the second pass linked to
-    enrolled people: their registry rows are loaded too."""
+    enrolled people: their registry rows are loaded too. Without `with_registries` (a stage that
+    reads only rosters and claims) the registries are left unread and empty."""
     missing = missing_months(warehouse, data_dir, month)
     if missing:
         raise MissingMonths(
@@ -112,6 +114,7 @@ def load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl.
     scans = [
         _received_up_to(warehouse, registry.name, month).join(people.lazy(), on="document", how="semi")
         .with_columns(registry.fact_date().alias("fact_date"))
+        .filter(pl.lit(with_registries))
         for registry in REGISTRIES
     ]
     registries = dict(zip((registry.name for registry in REGISTRIES), pl.collect_all(scans)))
