@@ -115,12 +115,12 @@ def payable_outcomes_hold_every_priced_verified_claim(
 
 @dg.asset_check(
     asset="adjustments",
-    blocking=False,
+    blocking=True,
     partitions_def=monthly_partitions,
     additional_ins={"payments": dg.AssetIn("payments"), "payable_outcomes": dg.AssetIn("payable_outcomes")},
     description="The ledger adds up: all payments and adjustments to date equal what is payable as "
-    "of the month, milestone by milestone. Needs every earlier month materialized (a warning "
-    "names the missing ones).",
+    "of the month, milestone by milestone (the ledger reads what was paid from the stored months, "
+    "so an earlier month that was never run is named as missing).",
 )
 def adjustments_balance_the_ledger(
     context: dg.AssetCheckExecutionContext,
