@@ -20,7 +20,7 @@ class OutcomeClaims(SubmissionColumns):
     outcome_date: str = pa.Field(alias="fecha_resultado", nullable=False, metadata={"kind": kinds.DATE}, description="Date the operator says the outcome happened.")
     support: str = pa.Field(alias="soporte", nullable=True, metadata={"kind": kinds.TEXT}, description="Reference the operator holds: employer NIT, certificate number, …")
 
-    @pa.check("resultado", error="unknown outcome code; see the outcome codes in formats.md")
+    @pa.check("resultado", error="unknown outcome code; see the outcome codes in docs/formats.md")
     def outcome_known(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col(data.key).is_in(_ALL_OUTCOMES))
 

@@ -1,4 +1,4 @@
-"""Colombian codes and code lists that the published formats use (domain.md §5, formats.md).
+"""Colombian codes and code lists that the published formats use (docs/formats.md).
 
 This module is the ground floor: the pandera models, the engine and the synthetic-data
 generator all read their code lists from here, so a new alias or outcome code is added once.

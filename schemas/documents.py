@@ -11,7 +11,7 @@ from schemas.codes import DIGITS_ONLY_DOCUMENT_TYPES, DOCUMENT_TYPES, MAX_DOCUME
 
 
 class DocumentColumns(pa.DataFrameModel):
-    """`tipo_documento` and `numero_documento` as domain.md §5 defines them."""
+    """`tipo_documento` and `numero_documento` as Colombian documents are written (docs/formats.md)."""
 
     document_type: str = pa.Field(
         alias="tipo_documento",

@@ -32,6 +32,6 @@ class SubmissionColumns(DocumentColumns):
     def operator_code_shape(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col(data.key).str.contains(OPERATOR_CODE))
 
-    @pa.check("programa", error="unknown programme; see the programme codes in formats.md")
+    @pa.check("programa", error="unknown programme; see the programme codes in docs/formats.md")
     def programme_known(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col(data.key).is_in(PROGRAMMES))

@@ -15,7 +15,7 @@ from schemas.provenance import Provenance
 
 
 def published_columns(model: type[pa.DataFrameModel]) -> list[str]:
-    """Headers as formats.md publishes them, in the model's order."""
+    """Headers as docs/formats.md publishes them, in the model's order."""
     return list(model.to_schema().columns)
 
 

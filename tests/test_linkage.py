@@ -1,7 +1,7 @@
 """The probabilistic linkage engine: real Splink on DuckDB, on small people files built here.
 
 A model is trained once on a synthetic registry (3,000 people) and its claimants; hand-made
-claimants then take each defect of domain.md §5 to that registry, one at a time.
+claimants then take each defect Colombian records carry to that registry, one at a time.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 points at real rows and agrees with itself.
 
 Files are read back with plain Python, openpyxl and polars, never with pipeline code, so
-these tests hold the generator to formats.md on their own.
+these tests hold the generator to docs/formats.md on their own.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ SCENARIOS = {
 # Helpers ---------------------------------------------------------------------------------
 
 def fold(text: str) -> str:
-    """Header matching as formats.md states it: case, accents, spaces and `_` do not count."""
+    """Header matching as docs/formats.md states it: case, accents, spaces and `_` do not count."""
     text = "".join(c for c in unicodedata.normalize("NFKD", text.replace("\ufeff", "")) if not unicodedata.combining(c))
     return re.sub(r"[\s_]+", "_", text.strip().lower())
 

@@ -14,7 +14,7 @@ DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
-    """Holds `inbox/`, `contracts/` and `reference/` (formats.md)."""
+    """Holds `inbox/`, `contracts/` and `reference/` (docs/formats.md)."""
     warehouse: Path
     """Where the Parquet tables go."""
 

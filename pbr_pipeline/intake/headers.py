@@ -1,4 +1,4 @@
-"""Header names as formats.md matches them: without regard to case, accents, surrounding
+"""Header names as docs/formats.md matches them: without regard to case, accents, surrounding
 spaces, and `_` versus space (`Número Documento` = `numero_documento`)."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Read one inbox file (CSV, XLSX or Parquet) into a frame of text cells.
 
-Every accepted shape of formats.md comes out the same way: one Utf8 column per header as
+Every accepted shape of docs/formats.md comes out the same way: one Utf8 column per header as
 written in the file, plus `source_row`, the row number a person opening the file would see
 (CSV: the header line is row 1, so the first record is row 2; XLSX: the worksheet's own row
 number, title rows included; Parquet: the first record is row 1). Cells stay text here so that

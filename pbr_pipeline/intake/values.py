@@ -1,6 +1,6 @@
 """Cell values by kind: tidy the text before validation, type it after.
 
-`normalise` only undoes the harmless variety formats.md allows (case, accents in codes, dots
+`normalise` only undoes the harmless variety docs/formats.md allows (case, accents in codes, dots
 in numbers, DD/MM/YYYY dates, aliases); anything it cannot read it leaves as written, so the
 validation rule that rejects it quotes the operator's own text.
 """

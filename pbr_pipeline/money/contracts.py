@@ -513,7 +513,7 @@ class _ContractReader:
                 if percent is not None:
                     percents[str(key)] = percent
             if table and "stacking" not in section:
-                # Stacking changes amounts a lot and is a contract choice (domain.md §4): say it.
+                # Stacking changes amounts a lot and is a contract choice: say it.
                 self.problem("premiums.stacking", "is missing; say highest (only the largest premium applies) "
                                                   "or stack (premiums add up)")
         return stacking if stacking in STACKING_CHOICES else HIGHEST, tuple(sorted(percents.items()))

@@ -39,7 +39,7 @@ SHAPES: tuple[Shape, ...] = (
 
 HEADER_STYLES = ("snake", "title", "upper_snake", "padded_title", "upper_spaced")
 """`numero_documento`, `Número Documento`, `NUMERO_DOCUMENTO`, ` Número Documento `,
-`NÚMERO DOCUMENTO`: all the same header under the matching rule of formats.md."""
+`NÚMERO DOCUMENTO`: all the same header under the matching rule of docs/formats.md."""
 
 
 @dataclass(frozen=True)

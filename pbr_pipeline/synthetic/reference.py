@@ -1,4 +1,4 @@
-"""Dated reference tables (domain.md §5) and the `reference/` files made from them."""
+"""Dated reference tables and the `reference/` files made from them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ POVERTY_LINES: tuple[tuple[int, str, int | None, int | None], ...] = (
     (2024, "NACIONAL", 227_220, None),
     (2024, "BUCARAMANGA_AM", None, 638_918),
 )
-"""(anio, dominio, pobreza_extrema, pobreza) monthly per-capita lines; empty where domain.md gives
+"""(anio, dominio, pobreza_extrema, pobreza) monthly per-capita lines; empty where DANE gives
 no figure rather than an invented one."""
 
 

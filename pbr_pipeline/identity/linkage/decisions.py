@@ -7,7 +7,7 @@ Precision comes first: each false link is public money paid for somebody else's 
 - NONE below `review`: the claimant is treated as unmatched (as with no candidate at all).
 
 The defaults were chosen on the synthetic scale data (benchmarks/bench_linkage_scale.py:
-1M claimants, 10% of them not in a 10M-person registry, the defects of domain.md §5). At
+1M claimants, 10% of them not in a 10M-person registry, the defects Colombian records carry). At
 accept 0.99 two strangers were accepted (same given names, same two surnames swapped, same
 birth date, another document: precision 0.999998); at 0.999 none were, for 0.27 points of
 automatic recall (0.9913 instead of 0.9940) and 2,400 more reviews (6,843 of 1M, 99.3 % of them

@@ -1,6 +1,6 @@
 """What the linkage model compares: people's documents, names, birth dates and sex, folded.
 
-Colombian records disagree in ways that say nothing about who the person is (domain.md §5):
+Colombian records disagree in ways that say nothing about who the person is:
 accents and ñ (`NÚÑEZ`, `NUNEZ`), letter case, dots in document numbers and types (`C.C.`),
 aliases (`PPT`, `PEP`), leading zeros, and compound surnames written whole or split across the
 two surname columns (`DE LA HOZ` / `DE` + `LA HOZ PEREZ`). All of that is folded here, with

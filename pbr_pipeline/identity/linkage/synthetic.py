@@ -1,7 +1,7 @@
 """Seeded person files with known truth for the linkage engine: a registry and claimants.
 
 The registry holds `registry_size` people; the claimants are mostly registry people written
-with the defects operators make (domain.md §5), plus people the registry does not hold (whose
+with the defects operators make, plus people the registry does not hold (whose
 correct answer is "no link"). Everything is numpy over whole columns, so ten million people take
 seconds. Given names and surnames are a table of common ones followed by a long tail of made-up but plausible names, Zipf-weighted, so that common
 names collide as often as in life and blocking is tested honestly.
