@@ -193,3 +193,13 @@ def test_months_run_in_reverse_order_give_the_same_tables(sample_warehouse, tmp_
     assert in_order == reversed_order
     different = [path for path in in_order if (sample_warehouse.warehouse / path).read_bytes() != (reverse.warehouse / path).read_bytes()]
     assert different == []
+
+
+def test_the_sample_pays_bilingualism_certificates_by_role(sample_warehouse):
+    payments = scan_table(sample_warehouse.warehouse, "payments").collect().filter(pl.col("programme") == "BILINGUISMO")
+    prices = dict(payments.group_by("role").agg(pl.col("base_price_cop").unique()).iter_rows())
+    assert {role: sorted(values) for role, values in prices.items()} == {"DOCENTE": [2_500_000], "ESTUDIANTE": [900_000]}
+    assert set(payments["outcome"]) == {"CERTIFICACION_B1"}
+    assert all(row[0]["registry"] == "english_exams" for row in payments["evidence_rows"])
+    summary = read_partition(sample_warehouse.warehouse, "payment_summary", LAST).filter(pl.col("programme") == "BILINGUISMO")
+    assert {"DOCENTE", "ESTUDIANTE"} <= set(summary["role"].drop_nulls())
