@@ -44,3 +44,13 @@ class DocumentColumns(pa.DataFrameModel):
 
     class Config:
         strict = False
+
+
+class NamedPersonColumns(DocumentColumns):
+    """A registry row's person: the document, and the names where the source holds them
+    (optional: the second pass compares them, the rules never need them)."""
+
+    first_name: str = pa.Field(alias="primer_nombre", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="First given name as the registry holds it.")
+    second_name: str = pa.Field(alias="segundo_nombre", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="Second given name.")
+    first_surname: str = pa.Field(alias="primer_apellido", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="First surname.")
+    second_surname: str = pa.Field(alias="segundo_apellido", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="Second surname.")

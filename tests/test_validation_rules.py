@@ -10,13 +10,19 @@ import pytest
 from pbr_pipeline.intake.ingest import ingest_table
 from pbr_pipeline.intake.input_table import InputTable
 from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, REVIEWS
-from pbr_pipeline.programmes.empleo import PILA as PILA_REGISTRY
-
-PILA = PILA_REGISTRY.table
 from pbr_pipeline.intake.validate import validate_table
+from pbr_pipeline.programmes.bilinguismo import ENGLISH_EXAMS
+from pbr_pipeline.programmes.empleo import PILA as PILA_REGISTRY
 from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, PILA_ROW, REVIEW_ROW, csv_bytes, put
 
-BASE_ROWS = {ENROLMENTS.name: ENROLMENT_ROW, CLAIMS.name: CLAIM_ROW, PILA.name: PILA_ROW, REVIEWS.name: REVIEW_ROW}
+PILA, EXAMS = PILA_REGISTRY.table, ENGLISH_EXAMS.table
+EXAM_ROW = {
+    "tipo_documento": "TI", "numero_documento": "1098765432", "primer_nombre": "LAURA", "primer_apellido": "PEÑA",
+    "fecha_nacimiento": "2009-05-17", "sexo": "F", "prueba": "APTIS_GENERAL", "momento": "SALIDA",
+    "fecha_examen": "2025-02-20", "nivel_mcer": "B1", "puntaje": "165", "numero_certificado": "APT-2025-0001",
+}
+BASE_ROWS = {ENROLMENTS.name: ENROLMENT_ROW, CLAIMS.name: CLAIM_ROW, PILA.name: PILA_ROW, REVIEWS.name: REVIEW_ROW,
+             EXAMS.name: EXAM_ROW}
 
 
 def validate_rows(data_dir: Path, table: InputTable, rows: list[dict[str, str]]):
@@ -70,6 +76,13 @@ FAILING = [
     (PILA, {"novedad_ret": "R"}, "exit_novelty_flag"),
     (PILA, {"fecha_ingreso": "2025/02/01"}, "entry_date_is_date"),
     (PILA, {"fecha_retiro": "32/01/2025"}, "exit_date_is_date"),
+    (EXAMS, {"prueba": "TOEFL"}, "test_known"),
+    (EXAMS, {"momento": "FINAL"}, "moment_known"),
+    (EXAMS, {"fecha_examen": "2025-02-30"}, "exam_date_is_date"),
+    (EXAMS, {"fecha_examen": "2025-04-01"}, "exam_date_not_in_future"),
+    (EXAMS, {"nivel_mcer": "B3"}, "level_known"),
+    (EXAMS, {"nivel_mcer": ""}, "required_value_missing"),
+    (EXAMS, {"puntaje": "alto"}, "score_whole"),
     (REVIEWS, {"id_caso": "claim-42"}, "case_id_shape"),
     (REVIEWS, {"decision": "QUIZAS"}, "decision_known"),
     (REVIEWS, {"revisor": "Ana Peña"}, "reviewer_shape"),
@@ -110,6 +123,10 @@ PASSING = [
     (PILA, {}),
     (PILA, {"nit_aportante": "800.197.268-4", "ibc": "1.423.500", "salario_basico": "1423500,00"}),
     (PILA, {"tipo_cotizante": "51", "dias_cotizados": "0", "novedad_ing": "x"}),
+    (EXAMS, {}),
+    (EXAMS, {"nivel_mcer": "a-", "momento": "entrada", "prueba": "saber11", "puntaje": ""}),
+    (EXAMS, {"nivel_mcer": "Pre-A1", "fecha_examen": "20/02/2025", "primer_nombre": "", "sexo": ""}),
+    (EXAMS, {"nivel_mcer": "B+"}),
     (REVIEWS, {}),
     (REVIEWS, {"id_caso": "0123456789ABCDEF", "decision": "reject", "revisor": "Ana.Pena@Bucaramanga.gov.co", "nota": ""}),
     (REVIEWS, {"decision": "Rechazar", "fecha_revision": "10/03/2025"}),
@@ -169,3 +186,11 @@ def test_personal_values_are_withheld_from_the_quarantine(data_dir):
     assert by_column["numero_documento"]["value_withheld"] is True
     assert by_column["sexo"]["value"] == "X"
     assert by_column["sexo"]["value_withheld"] is False
+
+
+@pytest.mark.parametrize(("written", "level"), [("A0", "PRE_A1"), ("A-", "PRE_A1"), ("pre a1", "PRE_A1"), ("b+", "B2"),
+                                                ("C", "C1"), ("b1", "B1"), ("C2", "C2")])
+def test_exam_levels_are_read_as_cefr_levels(data_dir, written, level):
+    result = validate_rows(data_dir, EXAMS, [EXAM_ROW | {"nivel_mcer": written}])
+    assert result.valid.get_column("level").to_list() == [level]
+    assert result.valid.get_column("exam_date").to_list() == [dt.date(2025, 2, 20)]

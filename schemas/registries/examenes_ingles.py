@@ -8,16 +8,12 @@ import polars as pl
 from schemas import kinds
 from schemas.checks import is_real_date, not_after_inbox_month
 from schemas.codes import CEFR_LEVELS, ENGLISH_TESTS, EXAM_MOMENTS
-from schemas.documents import DocumentColumns
+from schemas.documents import NamedPersonColumns
 
 
-class EnglishExams(DocumentColumns):
+class EnglishExams(NamedPersonColumns):
     """One exam result of one person, as the testing body's extract delivers it."""
 
-    first_name: str = pa.Field(alias="primer_nombre", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="First given name, where the extract holds it.")
-    second_name: str = pa.Field(alias="segundo_nombre", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="Second given name.")
-    first_surname: str = pa.Field(alias="primer_apellido", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="First surname.")
-    second_surname: str = pa.Field(alias="segundo_apellido", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="Second surname.")
     birth_date: str = pa.Field(alias="fecha_nacimiento", nullable=True, metadata={"kind": kinds.DATE, "personal": True}, description="Birth date, where the extract holds it.")
     sex: str = pa.Field(alias="sexo", nullable=True, metadata={"kind": kinds.SEX}, description="F or M, where the extract holds it.")
     test: str = pa.Field(alias="prueba", nullable=False, metadata={"kind": kinds.CODE}, description="APTIS_GENERAL, APTIS_DOCENTES, SABER11 or OTRA.")

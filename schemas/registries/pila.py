@@ -7,19 +7,15 @@ import polars as pl
 
 from schemas import kinds
 from schemas.checks import NIT_PATTERN, inbox_month_end, is_real_date, nit_check_digit_matches
-from schemas.documents import DocumentColumns
+from schemas.documents import NamedPersonColumns
 
 PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _WHOLE_NUMBER = r"^\d+$"
 
 
-class PilaContributions(DocumentColumns):
+class PilaContributions(NamedPersonColumns):
     """One contribution row: a person, an employer and a period, as the extract delivers it."""
 
-    first_name: str = pa.Field(alias="primer_nombre", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="First given name as the registry holds it.")
-    second_name: str = pa.Field(alias="segundo_nombre", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="Second given name.")
-    first_surname: str = pa.Field(alias="primer_apellido", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="First surname.")
-    second_surname: str = pa.Field(alias="segundo_apellido", nullable=True, metadata={"kind": kinds.NAME, "personal": True}, description="Second surname.")
     period: str = pa.Field(alias="periodo", nullable=False, metadata={"kind": kinds.PERIOD}, description="Contribution period, YYYY-MM.")
     employer_nit: str = pa.Field(alias="nit_aportante", nullable=False, metadata={"kind": kinds.NIT}, description="Employer (aportante) NIT without check digit.")
     contributor_type: str = pa.Field(alias="tipo_cotizante", nullable=False, metadata={"kind": kinds.INTEGER}, description="PILA contributor type (1 dependent, 3 independent, …).")
