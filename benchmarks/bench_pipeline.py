@@ -31,6 +31,13 @@ from pbr_pipeline.synthetic import generate
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM first: ru_maxrss carries the parent's peak
+    into a child started with fork and exec, which would hide a month's own figure."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
