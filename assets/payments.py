@@ -5,7 +5,7 @@ import polars as pl
 
 from assets.metadata import column_schema, counts_by, table_metadata
 from assets.partitions import monthly_partitions
-from assets.verification import AS_OF_INPUTS, PREVIOUS_MONTH, first_inbox_month, known_as_of
+from assets.verification import AS_OF_INPUTS, first_inbox_month, known_as_of
 from pbr_pipeline.verify.state import MissingState, ledger_before
 from pbr_pipeline.verify import tables as verification
 from pbr_pipeline.core.keys import person_key_secret
