@@ -62,9 +62,12 @@ def test_rerunning_a_month_rewrites_identical_bytes(inbox, tmp_path):
     settings = Settings(data_dir=inbox, warehouse=tmp_path / "warehouse")
     assert run_month(settings, MONTH).success
     first = {path: path.read_bytes() for path in sorted(settings.warehouse.rglob("*.parquet"))}
+    manifest = settings.warehouse / "manifests" / f"month={MONTH}" / "manifest.json"
+    written = manifest.read_bytes()
     assert run_month(settings, MONTH).success
     second = {path: path.read_bytes() for path in sorted(settings.warehouse.rglob("*.parquet"))}
     assets = build_definitions(settings).resolve_asset_graph().get_all_asset_keys()
-    assert len(first) == len(assets), "one partition file per asset"
+    assert len(first) == len(assets) - 1, "one partition file per asset, and the run manifest"
     assert first == second
+    assert manifest.read_bytes() == written
     assert not list(settings.warehouse.rglob("*.tmp")), "no temporary file is left behind"
