@@ -27,7 +27,6 @@ from pbr_pipeline.core.months import parse_month_range
 from pbr_pipeline.runner import run_month
 from pbr_pipeline.core.settings import PROJECT_ROOT, Settings
 from pbr_pipeline.intake.summary import format_summary, summarise_month
-from pbr_pipeline.synthetic import generate
 
 
 def peak_rss_mb() -> float:
@@ -56,6 +55,8 @@ def main() -> int:
     params = {"people": args.people, "months": args.months, "operators": args.operators, "seed": args.seed}
     data_dir, stamp = args.work / "data", args.work / "params.json"
     if not stamp.exists() or json.loads(stamp.read_text()) != params:
+        from pbr_pipeline.synthetic import generate  # only to make the data: a month's run never imports it
+
         shutil.rmtree(args.work, ignore_errors=True)
         started = time.perf_counter()
         summary = generate(data_dir, seed=args.seed, people=args.people, months=parse_month_range(args.months),
