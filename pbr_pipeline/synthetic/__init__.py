@@ -41,7 +41,7 @@ from .layout import CLAIMS, PILA, ROSTERS, Layout, plan_layout
 from .noise import HIGH, LEVELS, LOW, NONE, REALISTIC, Noise
 from .operators import operator_codes
 from .pila import Identities, RegistryNames, write_extract
-from .records import operator_records, pila_records, write_records
+from .records import ids_of, operator_records, pila_records, write_records
 from .reference import write_reference
 from .rosters import Roster, build_roster, written_roster
 from .timeline import Timeline
@@ -142,8 +142,10 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
         files=files + added.files,
     )
     records = [
-        operator_records(ROSTERS, sent.rows[ROSTERS], sent.roster.person, world.population, world.extras, sent.invalid),
-        operator_records(CLAIMS, sent.rows[CLAIMS], sent.claims.person, world.population, world.extras, sent.invalid),
+        operator_records(ROSTERS, sent.rows[ROSTERS], ids_of(world.population, sent.roster.person), world.extras,
+                         sent.invalid),
+        operator_records(CLAIMS, sent.rows[CLAIMS], ids_of(world.population, sent.claims.person), world.extras,
+                         sent.invalid),
         pila_records(identities.frame(world.population, registry_names), sent.invalid, pila_rows, world.extras),
     ]
     records += added.records

@@ -74,20 +74,20 @@ class Claims:
         return len(self.person)
 
 
-class _Batch:
-    """Collects groups of claims as columns."""
+class ClaimBatch:
+    """Collects groups of claims as columns, one per name in `names`; `dtypes` fixes the type of
+    some columns (the others take the type of the values added)."""
 
-    _names = ("person", "op", "outcome", "fecha", "month", "intent", "soporte", "supported")
+    def __init__(self, names: tuple[str, ...], dtypes: dict[str, type] | None = None) -> None:
+        self.dtypes = dtypes or {}
+        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
 
-    def __init__(self) -> None:
-        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in self._names}
-
-    def add(self, mask, person, op, outcome, fecha, month, intent, soporte, supported=False) -> None:
-        """`supported`: the registry's final truth backs the claim (document defects that do not
-        change the verdict are put on such claims, so they read as true claims written oddly)."""
+    def add_group(self, mask: np.ndarray, values: tuple) -> None:
+        """The rows of `mask` of a group; `values` holds, in the order of the names, an array
+        aligned with `mask` or one value for the whole group."""
         size = len(mask)
-        for name, value in zip(self._names, (person, op, outcome, fecha, month, intent, soporte, supported)):
-            column = np.broadcast_to(np.asarray(value), (size,))
+        for name, value in zip(self.parts, values):
+            column = np.broadcast_to(np.asarray(value, dtype=self.dtypes.get(name)), (size,))
             self.parts[name].append(column[mask])
 
     def count(self) -> int:
@@ -95,6 +95,16 @@ class _Batch:
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {name: np.concatenate(parts) for name, parts in self.parts.items()}
+
+
+class _Batch(ClaimBatch):
+    def __init__(self) -> None:
+        super().__init__(("person", "op", "outcome", "fecha", "month", "intent", "soporte", "supported"))
+
+    def add(self, mask, person, op, outcome, fecha, month, intent, soporte, supported=False) -> None:
+        """`supported`: the registry's final truth backs the claim (document defects that do not
+        change the verdict are put on such claims, so they read as true claims written oddly)."""
+        self.add_group(mask, (person, op, outcome, fecha, month, intent, soporte, supported))
 
 
 def first_qualifying(masks: np.ndarray, start: np.ndarray, count: int, timeline: Timeline) -> np.ndarray:
@@ -248,7 +258,7 @@ def _claims_on_others(c: _Context, batch: _Batch, seconds: ExtraEnrolments, seco
     e, p, timeline = c.enrolments, c.placements, c.timeline
     operators = len(e.codes)
     rows = e.row_of[seconds.person[second_claims]]
-    month = _clip_month(np.maximum(month_of_day(p.start[rows]), seconds.received[second_claims]), c.lag(len(rows)),
+    month = clip_month(np.maximum(month_of_day(p.start[rows]), seconds.received[second_claims]), c.lag(len(rows)),
                         timeline)
     batch.add(np.ones(len(rows), bool), seconds.person[second_claims], seconds.op[second_claims], COLOCACION,
               p.start[rows], month, OTHER_OPERATOR, c.nit(p.main[rows]))
@@ -260,7 +270,7 @@ def _claims_on_others(c: _Context, batch: _Batch, seconds: ExtraEnrolments, seco
     picked = c.rng.permutation(new_jobs)[: max(1, round(0.01 * total))]
     fecha = spells.start_date(picked)
     batch.add(np.ones(len(picked), bool), spells.person[picked], c.rng.integers(0, operators, len(picked)),
-              COLOCACION, fecha, _clip_month(month_of_day(fecha), c.lag(len(picked)), timeline), NOT_ENROLLED,
+              COLOCACION, fecha, clip_month(month_of_day(fecha), c.lag(len(picked)), timeline), NOT_ENROLLED,
               c.nit(picked))
     if operators > 1:
         alone = (p.main >= 0) & ~np.isin(e.person, seconds.person) & (month_of_day(p.start) <= timeline.last)
@@ -268,18 +278,18 @@ def _claims_on_others(c: _Context, batch: _Batch, seconds: ExtraEnrolments, seco
         other = (e.op[picked] + c.rng.integers(1, operators, len(picked))) % operators
         fecha = p.start[picked]
         batch.add(np.ones(len(picked), bool), e.person[picked], other, COLOCACION, fecha,
-                  _clip_month(month_of_day(fecha), c.lag(len(picked)), timeline), NOT_ENROLLED, c.nit(p.main[picked]))
+                  clip_month(month_of_day(fecha), c.lag(len(picked)), timeline), NOT_ENROLLED, c.nit(p.main[picked]))
 
     fabricated = max(1, round(0.005 * total))
     start = int(first_day(timeline.first))
     fecha = start + c.rng.integers(0, int(last_day(timeline.last)) - start + 1, fabricated)
     outcome = np.where(c.rng.random(fabricated) < 0.8, COLOCACION, RETENCION_3M)
     batch.add(np.ones(fabricated, bool), -1, c.rng.integers(0, operators, fabricated), outcome, fecha,
-              _clip_month(month_of_day(fecha), c.lag(fabricated), timeline), FABRICATED,
+              clip_month(month_of_day(fecha), c.lag(fabricated), timeline), FABRICATED,
               c.nit(c.rng.integers(0, spells.size, fabricated)))
 
 
-def _clip_month(month: np.ndarray, lag: np.ndarray, timeline: Timeline) -> np.ndarray:
+def clip_month(month: np.ndarray, lag: np.ndarray, timeline: Timeline) -> np.ndarray:
     """The claim's month: the outcome's month (the first inbox month at the earliest) plus a
     lag, without the lag when it runs past the last month."""
     month = np.maximum(month, timeline.first)
@@ -323,22 +333,8 @@ def _write_documents(rng: np.random.Generator, columns: dict[str, np.ndarray], p
         doc_number[index] = with_dots(doc_number[index])
     cosmetic[typos], cosmetic[aliases], cosmetic[dots] = TYPO, ALIAS, DOTS
 
-    # Claims sent twice: half again in the same file, half in a later month's file.
-    candidates = normal[cosmetic[normal] != TYPO]
-    wanted = max(2, round(0.03 * size))
-    # Half are sent again in a later month, which needs a claim from before the last month.
-    resendable = candidates[columns["month"][candidates] < last]
-    later_ones = rng.permutation(resendable)[: wanted // 2]
-    same_ones = rng.permutation(np.setdiff1d(candidates, later_ones))[: wanted - len(later_ones)]
-    repeated = np.concatenate([same_ones, later_ones]).astype(np.int64)
-    later = np.arange(len(repeated)) >= len(same_ones)
-    order_key = rng.random(size)
-    copy_month = columns["month"][repeated] + np.where(later, rng.integers(1, 3, len(repeated)), 0)
-    copy_month = np.minimum(copy_month, last)
-    # A copy in the same file comes after the row it repeats.
-    copy_order = np.where(copy_month == columns["month"][repeated],
-                          order_key[repeated] + (1 - order_key[repeated]) * rng.random(len(repeated)),
-                          rng.random(len(repeated)))
+    copies = send_twice(rng, normal[cosmetic[normal] != TYPO], columns["month"], last)
+    repeated = copies.repeated
 
     def extend(values: np.ndarray, copies: np.ndarray) -> np.ndarray:
         return np.concatenate([values, copies])
@@ -348,7 +344,7 @@ def _write_documents(rng: np.random.Generator, columns: dict[str, np.ndarray], p
         op=extend(columns["op"], columns["op"][repeated]),
         outcome=extend(columns["outcome"], columns["outcome"][repeated]),
         fecha=extend(columns["fecha"], columns["fecha"][repeated]),
-        month=extend(columns["month"], copy_month),
+        month=extend(columns["month"], copies.month),
         intent=extend(columns["intent"], np.full(len(repeated), COPY)),
         cosmetic=extend(cosmetic, cosmetic[repeated]),
         copy_of=extend(np.full(size, -1), repeated),
@@ -356,8 +352,41 @@ def _write_documents(rng: np.random.Generator, columns: dict[str, np.ndarray], p
         doc_type=extend(doc_type, doc_type[repeated]),
         doc_number=extend(doc_number, doc_number[repeated]),
         renewed=extend(renewed, renewed[repeated]),
-        order=extend(order_key, copy_order),
+        order=copies.order,
     )
+
+
+@dataclass(frozen=True)
+class Copies:
+    """Claims an operator sends twice: the copies follow the claims, in the order of `repeated`."""
+
+    repeated: np.ndarray
+    """Index of the claim each copy repeats."""
+    month: np.ndarray
+    """Inbox month of each copy."""
+    order: np.ndarray
+    """Sort key inside its file of every row: the claims, then the copies."""
+
+
+def send_twice(rng: np.random.Generator, candidates: np.ndarray, month: np.ndarray, last: int) -> Copies:
+    """Claims sent twice, chosen among `candidates` (indices into `month`, the inbox month of
+    every claim): half again in the same file, half in a later month's file."""
+    size = len(month)
+    wanted = max(2, round(0.03 * size))
+    # Half are sent again in a later month, which needs a claim from before the last month.
+    resendable = candidates[month[candidates] < last]
+    later_ones = rng.permutation(resendable)[: wanted // 2]
+    same_ones = rng.permutation(np.setdiff1d(candidates, later_ones))[: wanted - len(later_ones)]
+    repeated = np.concatenate([same_ones, later_ones]).astype(np.int64)
+    later = np.arange(len(repeated)) >= len(same_ones)
+    order_key = rng.random(size)
+    copy_month = month[repeated] + np.where(later, rng.integers(1, 3, len(repeated)), 0)
+    copy_month = np.minimum(copy_month, last)
+    # A copy in the same file comes after the row it repeats.
+    copy_order = np.where(copy_month == month[repeated],
+                          order_key[repeated] + (1 - order_key[repeated]) * rng.random(len(repeated)),
+                          rng.random(len(repeated)))
+    return Copies(repeated, copy_month, np.concatenate([order_key, copy_order]))
 
 
 def with_wrong_types(rng: np.random.Generator, claims: Claims, rate: float,

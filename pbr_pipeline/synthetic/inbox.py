@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
 import numpy as np
 import polars as pl
@@ -28,6 +28,21 @@ from .writers import operator_file_bytes, write_bytes
 CLAIM_COLUMNS: tuple[str, ...] = (
     "operador", "programa", "tipo_documento", "numero_documento", "resultado", "fecha_resultado", "soporte",
 )
+
+
+class ClaimColumns(Protocol):
+    """What `claim_rows` reads of a programme's claims (each programme has its own `Claims`)."""
+
+    op: np.ndarray
+    month: np.ndarray
+    order: np.ndarray
+    doc_type: np.ndarray
+    doc_number: np.ndarray
+    fecha: np.ndarray
+    soporte: np.ndarray
+
+    @property
+    def size(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -49,8 +64,19 @@ class FileRecord:
 
 
 def claims_frame(claims: Claims, codes: tuple[str, ...], layout: Layout) -> pl.DataFrame:
-    """Every valid claim row as written, with its file (`path`), position key (`order`) and the
-    labels of the noise in its document (`noise`)."""
+    """Every valid EMPLEO claim row as written (see `claim_rows`), with the labels of the noise
+    in its document (`noise`)."""
+    return claim_rows(claims, codes, layout, programme=PROGRAMME, resultado=np.array(OUTCOMES)[claims.outcome],
+                      noise_labels=noise.labels({noise.TYPO: claims.cosmetic == claim_kinds.TYPO,
+                                                 noise.WRONG_TYPE: claims.cosmetic == claim_kinds.WRONG_TYPE,
+                                                 noise.PEP_TO_PT: claims.renewed}, claims.size))
+
+
+def claim_rows(claims: ClaimColumns, codes: tuple[str, ...], layout: Layout, *, programme: str,
+               resultado: np.ndarray | str, noise_labels: np.ndarray | str) -> pl.DataFrame:
+    """Every valid claim row of `programme` as written, with its file (`path`), position key
+    (`order`) and claim index (`claim`). `resultado` and `noise_labels` (the `noise` column) are
+    one value per claim or one for all."""
     paths = [layout.operator_file(CLAIMS, op, month).path
              for op, month in zip(claims.op.tolist(), claims.month.tolist())]
     return pl.DataFrame({
@@ -59,15 +85,13 @@ def claims_frame(claims: Claims, codes: tuple[str, ...], layout: Layout) -> pl.D
         "claim": np.arange(claims.size),
         "invalid": pl.Series([None] * claims.size, dtype=pl.Int64),
         "operador": np.array(codes)[claims.op],
-        "programa": PROGRAMME,
+        "programa": programme,
         "tipo_documento": pl.Series(claims.doc_type, dtype=pl.String),
         "numero_documento": pl.Series(claims.doc_number, dtype=pl.String),
-        "resultado": np.array(OUTCOMES)[claims.outcome],
+        "resultado": resultado,
         "fecha_resultado": date_series(claims.fecha),
         "soporte": pl.Series(claims.soporte, dtype=pl.String),
-        "noise": noise.labels({noise.TYPO: claims.cosmetic == claim_kinds.TYPO,
-                               noise.WRONG_TYPE: claims.cosmetic == claim_kinds.WRONG_TYPE,
-                               noise.PEP_TO_PT: claims.renewed}, claims.size),
+        "noise": noise_labels,
     })
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from .claims import PROGRAMME, fresh_number, with_dots
 from .employment import Employers
 from .layout import CLAIMS, PILA, ROSTERS, inbox_folder
+from .names import GIVEN, SURNAMES
 from .population import Population
 from .reference import smmlv_by_year
 from .timeline import Timeline, first_day, index_month, to_date, year_of_month
@@ -56,35 +57,45 @@ def _future(day: dt.date) -> dt.date:
     return day.replace(year=year if year > day.year + 1 else day.year + 30)
 
 
+def person_values(extras: Population, index: int) -> dict[str, object]:
+    """The document and names of extra person `index`, in the canonical (upper, accented)
+    spellings."""
+    return {
+        "tipo_documento": "CC", "numero_documento": str(extras.doc_number[index]),
+        "primer_nombre": GIVEN[extras.given1[index]],
+        "segundo_nombre": GIVEN[extras.given2[index]] if extras.given2[index] >= 0 else None,
+        "primer_apellido": SURNAMES[extras.surname1[index]],
+        "segundo_apellido": SURNAMES[extras.surname2[index]] if extras.surname2[index] >= 0 else None,
+    }
+
+
+def roster_values(extras: Population, index: int, *, operador: str, programme: str,
+                  enrolled: dt.date) -> dict[str, object]:
+    """A roster row about extra person `index`, valid until a rule is broken in it."""
+    values = person_values(extras, index)
+    values.update({
+        "operador": operador, "programa": programme,
+        "fecha_nacimiento": to_date(extras.birth[index]), "sexo": "F" if extras.sex[index] == 0 else "M",
+        "grupos": "", "fecha_inscripcion": enrolled, "fecha_egreso": None, "municipio": "68001",
+    })
+    return values
+
+
+def add_row(rows: list[InvalidRow], kind: str, op: int, month: int, values: dict[str, object], column: str,
+            rule: str, why: str) -> None:
+    """Append an invalid row to `rows`: the n-th row is about the n-th extra person."""
+    rows.append(InvalidRow(len(rows), kind, op, month, values, column, rule, why, len(rows)))
+
+
 def build_invalid_rows(rng: np.random.Generator, extras: Population, codes: tuple[str, ...], timeline: Timeline,
                        employers: Employers, pila_month: int, dotted: bool) -> list[InvalidRow]:
     """Nine rows, one per rule, on nine extra people."""
     later = range(min(timeline.first + 1, timeline.last), timeline.last + 1)
     rows: list[InvalidRow] = []
 
-    def person_values(index: int) -> dict[str, object]:
-        from .names import GIVEN, SURNAMES  # the canonical (upper, accented) spellings
-
-        return {
-            "tipo_documento": "CC", "numero_documento": str(extras.doc_number[index]),
-            "primer_nombre": GIVEN[extras.given1[index]],
-            "segundo_nombre": GIVEN[extras.given2[index]] if extras.given2[index] >= 0 else None,
-            "primer_apellido": SURNAMES[extras.surname1[index]],
-            "segundo_apellido": SURNAMES[extras.surname2[index]] if extras.surname2[index] >= 0 else None,
-        }
-
-    def add(kind, op, month, values, column, rule, why) -> None:
-        rows.append(InvalidRow(len(rows), kind, op, month, values, column, rule, why, len(rows)))
-
     def roster(month: int, index: int, day: int) -> dict[str, object]:
-        values = person_values(index)
-        values.update({
-            "operador": codes[op_of(index)], "programa": PROGRAMME,
-            "fecha_nacimiento": to_date(extras.birth[index]), "sexo": "F" if extras.sex[index] == 0 else "M",
-            "grupos": "", "fecha_inscripcion": to_date(first_day(month) + day - 1), "fecha_egreso": None,
-            "municipio": "68001",
-        })
-        return values
+        return roster_values(extras, index, operador=codes[op_of(index)], programme=PROGRAMME,
+                             enrolled=to_date(first_day(month) + day - 1))
 
     def claim(month: int, index: int) -> dict[str, object]:
         return {
@@ -103,39 +114,40 @@ def build_invalid_rows(rng: np.random.Generator, extras: Population, codes: tupl
     month = int(months[0])
     values = roster(month, 0, int(rng.integers(1, 25)))
     values["tipo_documento"] = "DNI"
-    add(ROSTERS, op_of(0), month, values, "tipo_documento", "document_type_known",
-        "DNI is not a Colombian document type")
+    add_row(rows, ROSTERS, op_of(0), month, values, "tipo_documento", "document_type_known",
+            "DNI is not a Colombian document type")
 
     month = int(months[1])
     values = roster(month, 1, int(rng.integers(1, 25)))
     number = str(values["numero_documento"])
     values["numero_documento"] = number[:4] + "A" + number[5:]
-    add(ROSTERS, op_of(1), month, values, "numero_documento", "document_number_digits_only",
-        "a CC number holds digits only; a letter was typed in it")
+    add_row(rows, ROSTERS, op_of(1), month, values, "numero_documento", "document_number_digits_only",
+            "a CC number holds digits only; a letter was typed in it")
 
     month = int(months[2])
     day = int(rng.integers(1, 9))
     values = roster(month, 2, day)
     values["fecha_nacimiento"] = to_date(first_day(month) + day - 1 + int(rng.integers(5, 16)))
-    add(ROSTERS, op_of(2), month, values, "fecha_inscripcion", "enrolment_date_not_before_birth",
-        "the enrolment date is before the birth date")
+    add_row(rows, ROSTERS, op_of(2), month, values, "fecha_inscripcion", "enrolment_date_not_before_birth",
+            "the enrolment date is before the birth date")
 
     month = int(months[3])
     values = claim(month, 3)
     values["fecha_resultado"] = _future(values["fecha_resultado"])
-    add(CLAIMS, op_of(3), month, values, "fecha_resultado", "outcome_date_not_in_future",
-        "the outcome date lies years after the month of the file")
+    add_row(rows, CLAIMS, op_of(3), month, values, "fecha_resultado", "outcome_date_not_in_future",
+            "the outcome date lies years after the month of the file")
 
     month = int(months[4])
     values = claim(month, 4)
     values["resultado"] = "CERTIFICACION_B1"
-    add(CLAIMS, op_of(4), month, values, "resultado", "outcome_belongs_to_programme",
-        "CERTIFICACION_B1 is a BILINGUISMO outcome, not an EMPLEO one")
+    add_row(rows, CLAIMS, op_of(4), month, values, "resultado", "outcome_belongs_to_programme",
+            "CERTIFICACION_B1 is a BILINGUISMO outcome, not an EMPLEO one")
 
     month = int(months[5])
     values = claim(month, 5)
     values["fecha_resultado"] = None
-    add(CLAIMS, op_of(5), month, values, "fecha_resultado", "required_value_missing", "fecha_resultado is empty")
+    add_row(rows, CLAIMS, op_of(5), month, values, "fecha_resultado", "required_value_missing",
+            "fecha_resultado is empty")
 
     # Registry rows, in a CSV extract.
     period = pila_month - 1
@@ -144,7 +156,7 @@ def build_invalid_rows(rng: np.random.Generator, extras: Population, codes: tupl
     employer = int(rng.integers(0, len(employers.nit)))
 
     def pila(index: int) -> dict[str, object]:
-        values = person_values(index)
+        values = person_values(extras, index)
         values.update({"periodo": index_month(period), "nit_aportante": str(employers.nit[employer]),
                        "tipo_cotizante": "1", "dias_cotizados": "30", "salario_basico": amount, "ibc": amount,
                        "novedad_ing": None, "fecha_ingreso": None, "novedad_ret": None, "fecha_retiro": None})
@@ -152,15 +164,16 @@ def build_invalid_rows(rng: np.random.Generator, extras: Population, codes: tupl
 
     values = pila(6)
     values["periodo"] = f"{index_month(period)[:4]}-13"
-    add(PILA, -1, pila_month, values, "periodo", "period_shape", "month 13 does not exist")
+    add_row(rows, PILA, -1, pila_month, values, "periodo", "period_shape", "month 13 does not exist")
     values = pila(7)
     values["dias_cotizados"] = "31"
-    add(PILA, -1, pila_month, values, "dias_cotizados", "days_contributed_range", "PILA days run from 0 to 30")
+    add_row(rows, PILA, -1, pila_month, values, "dias_cotizados", "days_contributed_range",
+            "PILA days run from 0 to 30")
     values = pila(8)
     good = int(employers.dv[employer])
     values["nit_aportante"] = f"{employers.nit[employer]}-{(good + int(rng.integers(1, 10))) % 10}"
-    add(PILA, -1, pila_month, values, "nit_aportante", "employer_nit_check_digit",
-        "the check digit after the dash is not the NIT's DV")
+    add_row(rows, PILA, -1, pila_month, values, "nit_aportante", "employer_nit_check_digit",
+            "the check digit after the dash is not the NIT's DV")
     return rows
 
 

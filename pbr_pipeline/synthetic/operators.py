@@ -7,6 +7,7 @@ a few are enrolled by a second operator at a later date.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,26 +59,45 @@ class ExtraEnrolments:
 def build_enrolments(rng: np.random.Generator, population_size: int, codes: tuple[str, ...],
                      timeline: Timeline) -> Enrolments:
     count = round(population_size * ENROLLED_SHARE)
-    person = np.sort(rng.choice(population_size, size=count, replace=False))
-    weights = 0.5 + rng.random(len(codes))
-    op = rng.choice(len(codes), size=count, p=weights / weights.sum())
+    person, op = choose_enrolled(rng, population_size, count, np.arange(len(codes)))
     # A few enrolments of the month before the first one arrive late, in the first roster.
     early = rng.random(count) < 0.04
     month = np.where(early, timeline.first - 1, rng.integers(timeline.first, timeline.last + 1, count))
+    return enrolments_in(rng, population_size, codes, person, op, month, timeline)
+
+
+def choose_enrolled(rng: np.random.Generator, size: int, count: int,
+                    ops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`count` of `size` people (ascending) and the operator among `ops` that enrols each, some
+    operators enrolling up to three times as many as others."""
+    person = np.sort(rng.choice(size, size=count, replace=False))
+    weights = 0.5 + rng.random(len(ops))
+    op = np.asarray(ops)[rng.choice(len(ops), size=count, p=weights / weights.sum())]
+    return person, op
+
+
+def enrolments_in(rng: np.random.Generator, size: int, codes: tuple[str, ...], person: np.ndarray, op: np.ndarray,
+                  month: np.ndarray, timeline: Timeline) -> Enrolments:
+    """The enrolments of `person` by `op`, each on a day of its `month`. A few are reported in
+    the next month's roster; those before the first inbox month all in the first roster."""
+    count = len(person)
     length = last_day(month) - first_day(month) + 1
     date = first_day(month) + (rng.random(count) * length).astype(np.int64)
     late = (rng.random(count) < 0.05) & (month + 1 <= timeline.last)
     received = np.where(month < timeline.first, timeline.first, month + late)
-    row_of = np.full(population_size, -1, dtype=np.int64)
+    row_of = np.full(size, -1, dtype=np.int64)
     row_of[person] = np.arange(count)
     return Enrolments(codes, person, op, date, month, received, row_of)
 
 
-def exit_listings(rng: np.random.Generator, enrolments: Enrolments, timeline: Timeline) -> ExtraEnrolments:
-    """About a quarter of the enrolled are listed again, with `fecha_egreso`, when they leave."""
+def exit_listings(rng: np.random.Generator, enrolments: Enrolments, timeline: Timeline,
+                  days: tuple[int, int] = (45, 181)) -> ExtraEnrolments:
+    """About a quarter of the enrolled are listed again, with `fecha_egreso`, when they leave:
+    `days` (from, to exclusive) after the enrolment. The row never comes in a roster before the
+    one that listed the enrolment."""
     count = len(enrolments.person)
-    exit_day = enrolments.date + rng.integers(45, 181, count)
-    received = month_of_day(exit_day) + (rng.random(count) < 0.2)
+    exit_day = enrolments.date + rng.integers(*days, count)
+    received = np.maximum(month_of_day(exit_day) + (rng.random(count) < 0.2), enrolments.received)
     keep = (rng.random(count) < 0.25) & (received <= timeline.last)
     return ExtraEnrolments(
         enrolments.person[keep], enrolments.op[keep], enrolments.date[keep], exit_day[keep], received[keep]
@@ -93,25 +113,37 @@ def second_enrolments(rng: np.random.Generator, enrolments: Enrolments, placemen
     placement (and be told another operator owns it). Returns the rows and, per row, whether
     it was made for such a claim.
     """
-    count_ops = len(enrolments.codes)
+    eligible = ((placement_day >= 0) & (placement_day >= enrolments.date + 20)
+                & (month_of_day(placement_day) <= timeline.last))
+
+    def dates(rows: np.ndarray, for_claim: np.ndarray) -> np.ndarray:
+        first = enrolments.date[rows]
+        gap = np.maximum(placement_day[rows] - first - 10, 1)
+        return np.where(for_claim, first + 10 + (rng.random(len(rows)) * gap).astype(np.int64),
+                        first + rng.integers(30, 151, len(rows)))
+
+    return enrol_again(rng, enrolments, np.arange(len(enrolments.codes)), eligible, timeline, dates)
+
+
+def enrol_again(rng: np.random.Generator, enrolments: Enrolments, ops: np.ndarray, eligible: np.ndarray,
+                timeline: Timeline,
+                dates: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> tuple[ExtraEnrolments, np.ndarray]:
+    """Enrolments (3%, at least two) that another operator among `ops` (ascending) enrols again;
+    none with a single operator. Half are chosen among the `eligible` ones, for the second
+    operator to claim. `dates(rows, for_claim)` gives the new rows' `fecha_inscripcion`. Returns
+    the rows and, per row, whether it was made for a claim."""
     enrolled = len(enrolments.person)
-    if count_ops < 2 or enrolled == 0:
+    if len(ops) < 2 or enrolled == 0:
         empty = np.zeros(0, dtype=np.int64)
         return ExtraEnrolments(empty, empty, empty, empty, empty), np.zeros(0, dtype=bool)
     total = max(2, round(0.03 * enrolled))
-    eligible = np.flatnonzero((placement_day >= 0) & (placement_day >= enrolments.date + 20)
-                              & (month_of_day(placement_day) <= timeline.last))
-    claimers = rng.permutation(eligible)[: (total + 1) // 2]
-    others = np.setdiff1d(np.arange(enrolled), claimers)
-    others = rng.permutation(others)[: total - len(claimers)]
+    claimers = rng.permutation(np.flatnonzero(eligible))[: (total + 1) // 2]
+    others = rng.permutation(np.setdiff1d(np.arange(enrolled), claimers))[: total - len(claimers)]
     rows = np.concatenate([claimers, others])
     for_claim = np.arange(len(rows)) < len(claimers)
-
-    op = (enrolments.op[rows] + rng.integers(1, count_ops, len(rows))) % count_ops
-    first = enrolments.date[rows]
-    gap = np.maximum(placement_day[rows] - first - 10, 1)
-    date = np.where(for_claim, first + 10 + (rng.random(len(rows)) * gap).astype(np.int64),
-                    first + rng.integers(30, 151, len(rows)))
+    position = np.searchsorted(ops, enrolments.op[rows])
+    op = np.asarray(ops)[(position + rng.integers(1, len(ops), len(rows))) % len(ops)]
+    date = dates(rows, for_claim)
     # The second roster never arrives before the first: the owner stays the owner in every run.
     received = np.maximum(month_of_day(date), enrolments.received[rows])
     keep = received <= timeline.last

@@ -45,49 +45,58 @@ _NAMES = ("primer_nombre", "segundo_nombre", "primer_apellido", "segundo_apellid
 _CHUNK = 200_000
 
 
-def _ids(population: Population, persons: np.ndarray) -> pl.Series:
+def ids_of(population: Population, persons: np.ndarray) -> pl.Series:
     """person_id per index, null where the index is -1."""
     persons = np.asarray(persons, dtype=np.int64)
     ids = population.person_ids(np.maximum(persons, 0))
     return pl.select(pl.when(pl.Series(persons >= 0)).then(ids).otherwise(None)).to_series()
 
 
-def operator_records(kind: str, numbered: pl.DataFrame, true_person: np.ndarray, population: Population,
-                     extras: Population, invalid: list[InvalidRow]) -> pl.DataFrame:
-    """Records of the roster or claim rows as numbered for writing. `true_person` gives, per
-    roster row or claim (the `roster` / `claim` column), the person index (-1: nobody)."""
+def operator_records(kind: str, numbered: pl.DataFrame, true_ids: pl.Series, extras: Population,
+                     invalid: list[InvalidRow]) -> pl.DataFrame:
+    """Records of the roster or claim rows as numbered for writing. `true_ids` gives, per
+    roster row or claim (the `roster` / `claim` column), the person_id (null: nobody)."""
     index_column = "roster" if kind == ROSTERS else "claim"
     extra_of = {row.id: row.person for row in invalid}
     valid = numbered[index_column].is_not_null()
     index = numbered[index_column].fill_null(0).to_numpy()
     invalid_person = np.array([extra_of.get(row_id, -1) for row_id in numbered["invalid"].fill_null(-1).to_list()],
                               dtype=np.int64)
-    person_id = pl.select(pl.when(valid).then(_ids(population, true_person[index]))
-                          .otherwise(_ids(extras, invalid_person))).to_series()
+    person_id = pl.select(pl.when(valid).then(true_ids.gather(index))
+                          .otherwise(ids_of(extras, invalid_person))).to_series()
     frame = numbered.with_columns(person_id.alias("person_id"), (~valid).alias("quarantined"))
-    return _shape(frame.rename({"path": "source_file"}).with_columns(
+    return as_records(frame.rename({"path": "source_file"}).with_columns(
         pl.lit(kind).alias("source"), pl.col("noise").fill_null("")).sort("source_file", "source_row"))
 
 
 def pila_records(identities: pl.DataFrame, invalid: list[InvalidRow], located: dict[int, tuple[str, int]],
                  extras: Population) -> pl.DataFrame:
     """The PILA identities, then the identities of the invalid registry rows."""
-    rows = [row for row in invalid if row.kind == PILA]
+    return pl.concat([as_records(identities.with_columns(pl.lit(False).alias("quarantined"))),
+                      quarantined_records(PILA, invalid, located, extras)])
+
+
+def quarantined_records(source: str, invalid: list[InvalidRow], located: dict[int, tuple[str, int]],
+                        extras: Population) -> pl.DataFrame:
+    """Records of the invalid rows of a registry (`source`), as written; `located` gives each
+    row's file and row."""
+    rows = [row for row in invalid if row.kind == source]
     bad = pl.DataFrame({
         "source_file": [located[row.id][0] for row in rows],
         "source_row": pl.Series([located[row.id][1] for row in rows], dtype=pl.Int64),
-        "person_id": _ids(extras, np.array([row.person for row in rows], dtype=np.int64)),
+        "person_id": ids_of(extras, np.array([row.person for row in rows], dtype=np.int64)),
         **{name: pl.Series([row.values.get(name) for row in rows], dtype=pl.String)
            for name in ("tipo_documento", "numero_documento", *_NAMES)},
+        # Null where the registry has no birth date (PILA).
+        "fecha_nacimiento": pl.Series([row.values.get("fecha_nacimiento") for row in rows], dtype=pl.Date),
     })
-    return pl.concat([
-        _shape(identities.with_columns(pl.lit(False).alias("quarantined"))),
-        _shape(bad.with_columns(pl.lit(PILA).alias("source"), pl.lit("").alias("noise"),
-                                pl.lit(True).alias("quarantined"))),
-    ])
+    return as_records(bad.with_columns(pl.lit(source).alias("source"), pl.lit("").alias("noise"),
+                                       pl.lit(True).alias("quarantined")))
 
 
-def _shape(frame: pl.DataFrame) -> pl.DataFrame:
+def as_records(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` in the columns of records.parquet (null where it has none), `received_month`
+    read from the path."""
     month = pl.col("source_file").str.extract(r"inbox/(\d{4}-\d{2})/", 1).alias("received_month")
     frame = frame.with_columns(month)
     return frame.select(

@@ -13,7 +13,7 @@ from . import names
 from .claims import ADDITIONALITY_MONTHS, COLOCACION, OUTCOMES, PLACEMENT_WINDOW, RETENTION_MONTHS, Claims
 from .inbox import FileRecord
 from .invalid import BrokenFile, InvalidRow
-from .population import DOC_TYPES
+from .population import DOC_TYPES, Population
 from .rosters import Roster
 from .scenarios import REGISTRY_LINKED, ROSTERS_LINKED, ClaimFacts, label
 from .timeline import index_month, month_of
@@ -71,9 +71,17 @@ def claim_truth(world: World, judge: Judge, claims: Claims, decisions: Decisions
             "scenario": scenario, "status_when_received": received.status, "reason_when_received": received.reason,
             "final_status": final.status, "final_reason": final.reason, "why": why,
         })
-    extra_ids = world.extras.person_ids().to_list()
+    records += invalid_claims(numbered, invalid, world.extras)
+    return pl.DataFrame(records).sort(["received_month", "source_file", "source_row"])
+
+
+def invalid_claims(numbered: pl.DataFrame, invalid: list[InvalidRow], extras: Population) -> list[dict]:
+    """Rows of claims.csv for the invalid claim rows of `numbered`, with empty verdicts:
+    validation quarantines them before any verdict."""
+    extra_ids = extras.person_ids().to_list()
     bad = numbered.filter(pl.col("invalid").is_not_null())
     by_id = {row.id: row for row in invalid}
+    records = []
     for row_id, path, source_row, operador, resultado in bad.select(
             "invalid", "path", "source_row", "operador", "resultado").iter_rows():
         row = by_id[row_id]
@@ -83,7 +91,7 @@ def claim_truth(world: World, judge: Judge, claims: Claims, decisions: Decisions
             "scenario": "INVALID_ROW", "status_when_received": "", "reason_when_received": "", "final_status": "",
             "final_reason": "", "why": f"quarantined by validation: {row.why} ({row.column}: {row.rule})",
         })
-    return pl.DataFrame(records).sort(["received_month", "source_file", "source_row"])
+    return records
 
 
 def _outcome(verdict: Verdict) -> tuple[str, str]:
@@ -121,45 +129,59 @@ def unclaimed_outcomes(world: World, judge: Judge, claims: Claims, decisions: De
                 records.append({"person_id": person_id, "operador": world.codes[op], "resultado": OUTCOMES[outcome],
                                 "outcome_month": index_month(month), "enrolment_month": index_month(start),
                                 "placement_month": index_month(placement)})
-    schema = {name: pl.String for name in
-              ("person_id", "operador", "resultado", "outcome_month", "enrolment_month", "placement_month")}
-    return pl.DataFrame(records, schema=schema)
+    return unclaimed_frame(records)
+
+
+UNCLAIMED_COLUMNS = ("person_id", "operador", "resultado", "outcome_month", "enrolment_month", "placement_month")
+
+
+def unclaimed_frame(records: list[dict]) -> pl.DataFrame:
+    """Rows of outcomes_unclaimed.csv (every column text, so that no rows still gives the columns)."""
+    return pl.DataFrame(records, schema={name: pl.String for name in UNCLAIMED_COLUMNS})
 
 
 def people_truth(world: World, roster: Roster) -> pl.DataFrame:
     """True identity of every person: population first, then the people of invalid rows."""
-    frames = []
-    for population, kind in ((world.population, "POPULATION"), (world.extras, "INVALID_ROW_ONLY")):
-        types = np.array(DOC_TYPES)[population.doc_type]
-        number = population.doc_number
-        # A TI holder shows CC with the same number from the 18th birthday; a renewed PEP
-        # holder a PT with a new number from the renewal.
-        documents = ["|".join(f"{kind}:{value}" for kind, value in shown) for shown in population.documents()]
-        given, surnames = names.spellings(names.GIVEN), names.spellings(names.SURNAMES)
-        upper = np.zeros(population.size, dtype=np.int64)
-        frames.append(pl.DataFrame({
-            "person_id": population.person_ids(),
-            "kind": kind,
-            "documentos": documents,
-            "tipo_documento": types,
-            "numero_documento": number,
-            "primer_nombre": names.spell(given, len(names.GIVEN), population.given1, upper),
-            "segundo_nombre": names.spell(given, len(names.GIVEN), population.given2, upper),
-            "primer_apellido": names.spell(surnames, len(names.SURNAMES), population.surname1, upper),
-            "segundo_apellido": names.spell(surnames, len(names.SURNAMES), population.surname2, upper),
-            "fecha_nacimiento": pl.Series(population.birth).cast(pl.Int32).cast(pl.Date),
-            "sexo": np.where(population.sex == 0, "F", "M"),
-            "grupos": population.groups_text(),
-        }))
-    people = pl.concat(frames)
-    # Operators that enrolled each person, in enrolment order; the first is the owner.
+    people = pl.concat([people_rows(world.population, "POPULATION"), people_rows(world.extras, "INVALID_ROW_ONLY")])
     listed = pl.DataFrame({"person": roster.person, "op": roster.op, "date": roster.date})
     listed = listed.unique(["person", "op"], keep="first")
     listed = listed.sort(["person", "date", "op"]).with_columns(
         pl.col("op").replace_strict(list(range(len(world.codes))), list(world.codes)).alias("code"))
+    return with_operators(people, world.population, listed)
+
+
+def people_rows(population: Population, kind: str | np.ndarray) -> pl.DataFrame:
+    """The people of `population` in the columns of people.csv before the operators; `kind` is
+    one value for all or one per person."""
+    # A TI holder shows CC with the same number from the 18th birthday; a renewed PEP
+    # holder a PT with a new number from the renewal.
+    documents = ["|".join(f"{doc_type}:{number}" for doc_type, number in shown) for shown in population.documents()]
+    given, surnames = names.spellings(names.GIVEN), names.spellings(names.SURNAMES)
+    upper = np.zeros(population.size, dtype=np.int64)
+    return pl.DataFrame({
+        "person_id": population.person_ids(),
+        "kind": kind,
+        "documentos": documents,
+        "tipo_documento": np.array(DOC_TYPES)[population.doc_type],
+        "numero_documento": population.doc_number,
+        "primer_nombre": names.spell(given, len(names.GIVEN), population.given1, upper),
+        "segundo_nombre": names.spell(given, len(names.GIVEN), population.given2, upper),
+        "primer_apellido": names.spell(surnames, len(names.SURNAMES), population.surname1, upper),
+        "segundo_apellido": names.spell(surnames, len(names.SURNAMES), population.surname2, upper),
+        "fecha_nacimiento": pl.Series(population.birth).cast(pl.Int32).cast(pl.Date),
+        "sexo": np.where(population.sex == 0, "F", "M"),
+        "grupos": population.groups_text(),
+    })
+
+
+def with_operators(people: pl.DataFrame, population: Population, listed: pl.DataFrame) -> pl.DataFrame:
+    """`people` with the operators that enrolled each person of `population`, in enrolment order
+    (`operadores`), the first being the owner (`owner`); empty for people nobody enrolled.
+    `listed` holds each person's enrolling operators (`person`, `code`), one row per operator, in
+    enrolment order."""
     by_person = listed.group_by("person", maintain_order=True).agg(pl.col("code").str.join("|").alias("operadores"))
     by_person = by_person.with_columns(
-        world.population.person_ids(by_person["person"].to_numpy()).alias("person_id"),
+        population.person_ids(by_person["person"].to_numpy()).alias("person_id"),
         pl.col("operadores").str.split("|").list.first().alias("owner"))
     return people.join(by_person.select("person_id", "operadores", "owner"), on="person_id", how="left",
                        maintain_order="left").with_columns(pl.col("operadores", "owner").fill_null(""))

@@ -11,7 +11,9 @@ under it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -33,6 +35,8 @@ _TYPE_NOISE = re.compile(r"[.\s]")
 _NUMBER_NOISE = re.compile(r"[.\s-]")
 
 Key = tuple[str, str]
+AnyListing = TypeVar("AnyListing")
+"""A roster listing of either programme (`received`, `date`, `op`)."""
 
 
 def identity_key(doc_type: str, number: str) -> Key:
@@ -58,6 +62,38 @@ class Listing:
     received: int
     date: int
     op: int
+
+
+def enrolment_date(listings: Iterable[AnyListing], op: Any, by_month: Any) -> Any:
+    """Earliest `fecha_inscripcion` of the operator's rows received by `by_month`, None if none.
+    Serves both programmes: months, dates and operators need only compare in order."""
+    dates = [row.date for row in listings if row.op == op and row.received <= by_month]
+    return min(dates) if dates else None
+
+
+def owner_listing(listings: Iterable[AnyListing], run: Any) -> AnyListing | None:
+    """The operator with the earliest enrolment (ties: lowest code) among rows received by `run`."""
+    rows = [row for row in listings if row.received <= run]
+    return min(rows, key=lambda row: (row.date, row.op)) if rows else None
+
+
+def enrolment_gates(rosters: Any, *, key: Key, op: Any, fecha: Any, claim_month: Any, run: Any,
+                    duplicate: bool) -> tuple[tuple[str, str] | None, Any]:
+    """The gates a claim of either programme passes before the programme's rule, in order: a
+    claim that repeats an earlier one is a DUPLICATE; without an enrolment of the person by the
+    operator received by the claim's month and dated on or before `fecha` it is NOT_ENROLLED;
+    when the earliest enrolment (the owner's) is another operator's, OTHER_OPERATOR. `rosters`
+    answers `enrolment` and `owner` (a Judge or an Oracle). Returns the (status, reason) of the
+    gate that stops the claim (None: none does) and the owner's listing."""
+    if duplicate:
+        return (DUPLICATE, DUPLICATE), None
+    enrolled = rosters.enrolment(key, op, claim_month)
+    if enrolled is None or enrolled > fecha:
+        return (REJECTED, NOT_ENROLLED), None
+    owner = rosters.owner(key, run)
+    if owner.op != op:
+        return (REJECTED, OTHER_OPERATOR), owner
+    return None, owner
 
 
 class Judge:
@@ -89,25 +125,17 @@ class Judge:
         return mask if periods is None else mask & periods
 
     def enrolment(self, key: Key, op: int, by_month: int) -> int | None:
-        """Earliest `fecha_inscripcion` of the operator's rows received by `by_month`."""
-        dates = [row.date for row in self.rosters.get(key, ()) if row.op == op and row.received <= by_month]
-        return min(dates) if dates else None
+        return enrolment_date(self.rosters.get(key, ()), op, by_month)
 
     def owner(self, key: Key, run: int) -> Listing | None:
-        """The operator with the earliest enrolment (ties: lowest code) among rows received by `run`."""
-        rows = [row for row in self.rosters.get(key, ()) if row.received <= run]
-        return min(rows, key=lambda row: (row.date, row.op)) if rows else None
+        return owner_listing(self.rosters.get(key, ()), run)
 
     def judge(self, *, key: Key, op: int, outcome: int, fecha: int, claim_month: int, run: int,
               duplicate: bool) -> Verdict:
-        if duplicate:
-            return Verdict(DUPLICATE, DUPLICATE)
-        enrolled = self.enrolment(key, op, claim_month)
-        if enrolled is None or enrolled > fecha:
-            return Verdict(REJECTED, NOT_ENROLLED)
-        owner = self.owner(key, run)
-        if owner.op != op:
-            return Verdict(REJECTED, OTHER_OPERATOR)
+        stopped, owner = enrolment_gates(self, key=key, op=op, fecha=fecha, claim_month=claim_month, run=run,
+                                         duplicate=duplicate)
+        if stopped:
+            return Verdict(*stopped)
         start = month_of(owner.date)
         known = self.known(key, run)
         for month in range(start - ADDITIONALITY_MONTHS, start):
@@ -193,15 +221,18 @@ def linked_rosters(roster: Roster, written: pl.DataFrame) -> dict[int, list[List
     return listings
 
 
-def roster_listings(roster: Roster, written: pl.DataFrame) -> dict[Key, list[Listing]]:
-    """Valid roster rows by identity, as matching reads them from the written documents."""
+def roster_listings(roster: Roster, written: pl.DataFrame, key: Callable[[str, str], Key] = identity_key,
+                    listing: Callable[[int, int, int], AnyListing] = Listing) -> dict[Key, list[AnyListing]]:
+    """Valid roster rows by identity, as matching reads them from the written documents. `key`
+    reads a document and `listing` makes a row's listing from its received month, enrolment
+    day and operator index (the programme's own, by default EMPLEO's)."""
     valid = written.filter(pl.col("roster").is_not_null())
     index = valid["roster"].to_numpy()
-    listings: dict[Key, list[Listing]] = {}
+    listings: dict[Key, list[AnyListing]] = {}
     for kind, number, received, date, op in zip(valid["tipo_documento"].to_list(), valid["numero_documento"].to_list(),
                                                 roster.received[index].tolist(), roster.date[index].tolist(),
                                                 roster.op[index].tolist()):
-        listings.setdefault(identity_key(kind, number), []).append(Listing(received, date, op))
+        listings.setdefault(key(kind, number), []).append(listing(received, date, op))
     return listings
 
 

@@ -26,16 +26,17 @@ from typing import Callable
 import numpy as np
 import polars as pl
 
-from ..inbox import FileRecord, number_rows, with_invalid_rows, write_operator_files
+from ..inbox import FileRecord, claim_rows, number_rows, with_invalid_rows, write_operator_files
 from ..layout import CLAIMS, EXAMS, ROSTERS, Layout, plan_operator_files
 from ..noise import Noise
 from ..operators import operator_codes
 from ..pila import RegistryNames
 from ..population import DOC_TYPES, build_population
-from ..records import _ids, _shape
-from ..rosters import ROSTER_COLUMNS, build_roster, written_roster
-from ..timeline import Timeline, date_series, first_day, index_month, last_day, to_date
-from ..truth import invalid_truth
+from ..records import as_records, ids_of, operator_records, quarantined_records
+from ..rosters import ROSTER_COLUMNS, Roster, build_roster, written_roster
+from ..timeline import Timeline, first_day, index_month, last_day, to_date
+from ..truth import invalid_claims, invalid_truth
+from ..verdicts import roster_listings
 from ..world import _STREAMS
 from ..world import World as EmploymentWorld
 from . import claims as intents
@@ -45,7 +46,7 @@ from .invalid import INVALID_PEOPLE, PROGRAMME, build_invalid_rows
 from .people import ROLES, build_enrolments, build_people, exit_listings, second_enrolments
 from .registry import exam_frame, plan_exam_files, write_extracts
 from .truth import OUTCOME, SCENARIOS, claim_truth, people_truth, unclaimed
-from .verdicts import Claim, Exam, Listing, Oracle, Rules, decide, identity_key
+from .verdicts import Claim, Exam, Key, Listing, Oracle, Rules, decide, identity_key
 from .world import World
 
 __all__ = ["Added", "SCENARIOS", "operator_count", "simulate_and_write", "CANONICAL_LEVELS"]
@@ -117,7 +118,8 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
                              noise_rng=stream(seed, "noise_rosters"), taken=taken, programme=PROGRAMME)
     written = written.with_columns(pl.Series("rol", np.array(ROLES)[world.role[roster.person]], dtype=pl.String),
                                    pl.int_range(pl.len()).alias("roster"), pl.lit(None, pl.Int64).alias("invalid"))
-    claims_written = _claims_frame(world.claims, world.codes, layout)
+    claims_written = claim_rows(world.claims, world.codes, layout, programme=PROGRAMME, resultado=OUTCOME,
+                                noise_labels="")
     rows = {
         ROSTERS: number_rows(with_invalid_rows(written, invalid, ROSTERS, layout, rng), layout, ROSTERS),
         CLAIMS: number_rows(with_invalid_rows(claims_written, invalid, CLAIMS, layout, rng), layout, CLAIMS),
@@ -136,7 +138,7 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
     decided, positions = _decide(oracle, world.claims, rows[CLAIMS], world.codes, timeline)
     person_ids = _claim_person_ids(world.claims, world.population, employment)
     claims = claim_truth(world, world.claims, decided, positions, person_ids.to_list())
-    claims += _invalid_claims(rows[CLAIMS], invalid, world.extras)
+    claims += invalid_claims(rows[CLAIMS], invalid, world.extras)
     person_of_key = {identity_key(kind, number): person_id for person_id, shown in
                      zip(world.population.person_ids().to_list(), world.population.documents())
                      for kind, number in shown}
@@ -148,9 +150,9 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
         unclaimed=unclaimed(oracle, decided, person_of_key, index_month(timeline.last)),
         invalid=invalid_truth(invalid, rows, extracts.invalid_rows, None),
         records=[
-            _operator_records(ROSTERS, rows[ROSTERS], world.population.person_ids(roster.person), world.extras,
-                              invalid),
-            _operator_records(CLAIMS, rows[CLAIMS], person_ids, world.extras, invalid),
+            operator_records(ROSTERS, rows[ROSTERS], world.population.person_ids(roster.person), world.extras,
+                             invalid),
+            operator_records(CLAIMS, rows[CLAIMS], person_ids.replace("", None), world.extras, invalid),
             _exam_records(extracts, world.population, world.extras, invalid),
         ],
         roster_rows=rows[ROSTERS].height, claim_rows=rows[CLAIMS].height, enrolled=len(world.enrolments.person),
@@ -208,35 +210,10 @@ def _decide(oracle: Oracle, claims: Claims, numbered: pl.DataFrame, codes: tuple
     return decide(oracle, oracle_claims, index_month(timeline.last)), dict(zip(zip(paths, source_rows), index))
 
 
-def _claims_frame(claims: Claims, codes: tuple[str, ...], layout: Layout) -> pl.DataFrame:
-    paths = [layout.operator_file(CLAIMS, op, month).path
-             for op, month in zip(claims.op.tolist(), claims.month.tolist())]
-    return pl.DataFrame({
-        "path": paths,
-        "order": claims.order,
-        "claim": np.arange(claims.size),
-        "invalid": pl.Series([None] * claims.size, dtype=pl.Int64),
-        "operador": np.array(codes)[claims.op],
-        "programa": PROGRAMME,
-        "tipo_documento": pl.Series(claims.doc_type, dtype=pl.String),
-        "numero_documento": pl.Series(claims.doc_number, dtype=pl.String),
-        "resultado": OUTCOME,
-        "fecha_resultado": date_series(claims.fecha),
-        "soporte": pl.Series(claims.soporte, dtype=pl.String),
-        "noise": "",
-    })
-
-
-def _listings(roster, numbered: pl.DataFrame, codes: tuple[str, ...]) -> dict:
-    valid = numbered.filter(pl.col("roster").is_not_null())
-    index = valid["roster"].to_numpy()
-    listings: dict = {}
-    for kind, number, received, date, op in zip(valid["tipo_documento"].to_list(), valid["numero_documento"].to_list(),
-                                                roster.received[index].tolist(), roster.date[index].tolist(),
-                                                roster.op[index].tolist()):
-        listings.setdefault(identity_key(kind, number), []).append(
-            Listing(index_month(received), to_date(date), codes[op]))
-    return listings
+def _listings(roster: Roster, numbered: pl.DataFrame, codes: tuple[str, ...]) -> dict[Key, list[Listing]]:
+    """Valid roster rows by identity, as the oracle reads them (months as text, dates, codes)."""
+    return roster_listings(roster, numbered, identity_key,
+                           lambda received, date, op: Listing(index_month(received), to_date(date), codes[op]))
 
 
 def _exams(rows: ExamRows, population) -> dict:
@@ -253,56 +230,15 @@ def _exams(rows: ExamRows, population) -> dict:
 
 def _claim_person_ids(claims: Claims, population, employment: EmploymentWorld) -> pl.Series:
     other = claims.intent == intents.OTHER_PROGRAMME
-    mine = _ids(population, np.where(other, -1, claims.person))
-    theirs = _ids(employment.population, np.where(other, claims.person, -1))
+    mine = ids_of(population, np.where(other, -1, claims.person))
+    theirs = ids_of(employment.population, np.where(other, claims.person, -1))
     return pl.select(pl.coalesce(mine, theirs).fill_null("")).to_series().alias("person_id")
-
-
-def _invalid_claims(numbered: pl.DataFrame, invalid, extras) -> list[dict]:
-    by_id = {row.id: row for row in invalid}
-    ids = extras.person_ids().to_list()
-    records = []
-    for row_id, path, source_row, operador, resultado in numbered.filter(pl.col("invalid").is_not_null()).select(
-            "invalid", "path", "source_row", "operador", "resultado").iter_rows():
-        row = by_id[row_id]
-        records.append({
-            "source_file": path, "source_row": source_row, "received_month": index_month(row.month),
-            "operador": operador, "person_id": ids[row.person], "resultado": resultado or "", "scenario": "INVALID_ROW",
-            "status_when_received": "", "reason_when_received": "", "final_status": "", "final_reason": "",
-            "why": f"quarantined by validation: {row.why} ({row.column}: {row.rule})",
-        })
-    return records
-
-
-def _operator_records(kind: str, numbered: pl.DataFrame, person_ids: pl.Series, extras, invalid) -> pl.DataFrame:
-    """Records of roster or claim rows; `person_ids` per roster row / claim ("" or null: nobody)."""
-    index_column = "roster" if kind == ROSTERS else "claim"
-    extra_of = {row.id: row.person for row in invalid}
-    valid = numbered[index_column].is_not_null()
-    index = numbered[index_column].fill_null(0).to_numpy()
-    invalid_person = np.array([extra_of.get(row_id, -1) for row_id in numbered["invalid"].fill_null(-1).to_list()],
-                              dtype=np.int64)
-    true_id = person_ids.gather(index).replace("", None)
-    person_id = pl.select(pl.when(valid).then(true_id).otherwise(_ids(extras, invalid_person))).to_series()
-    frame = numbered.with_columns(person_id.alias("person_id"), (~valid).alias("quarantined"))
-    return _shape(frame.rename({"path": "source_file"}).with_columns(
-        pl.lit(kind).alias("source"), pl.col("noise").fill_null("")).sort("source_file", "source_row"))
 
 
 def _exam_records(extracts, population, extras, invalid) -> pl.DataFrame:
     """One record per exam row (the rows are few: a person has two to four), then the invalid ones."""
     rows = extracts.rows
-    mine = rows.with_columns(_ids(population, rows["person"].to_numpy()).alias("person_id"),
+    mine = rows.with_columns(ids_of(population, rows["person"].to_numpy()).alias("person_id"),
                              pl.lit(EXAMS).alias("source"), pl.lit(False).alias("quarantined"))
-    bad = [row for row in invalid if row.kind == EXAMS]
-    located = extracts.invalid_rows
-    quarantined = pl.DataFrame({
-        "source_file": [located[row.id][0] for row in bad],
-        "source_row": pl.Series([located[row.id][1] for row in bad], dtype=pl.Int64),
-        "person_id": _ids(extras, np.array([row.person for row in bad], dtype=np.int64)),
-        **{name: pl.Series([row.values.get(name) for row in bad], dtype=pl.String)
-           for name in ("tipo_documento", "numero_documento", "primer_nombre", "segundo_nombre", "primer_apellido",
-                        "segundo_apellido")},
-        "fecha_nacimiento": pl.Series([row.values.get("fecha_nacimiento") for row in bad], dtype=pl.Date),
-    }).with_columns(pl.lit(EXAMS).alias("source"), pl.lit("").alias("noise"), pl.lit(True).alias("quarantined"))
-    return pl.concat([_shape(mine).sort("source_file", "source_row"), _shape(quarantined)])
+    return pl.concat([as_records(mine).sort("source_file", "source_row"),
+                      quarantined_records(EXAMS, invalid, extracts.invalid_rows, extras)])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..claims import TYPE_ALIASES, fresh_number, with_dots
+from ..claims import TYPE_ALIASES, ClaimBatch, clip_month, fresh_number, send_twice, with_dots
 from ..operators import Enrolments, ExtraEnrolments
 from ..population import CC, DOC_TYPES, Population
 from ..timeline import Timeline, last_day, month_of_day
@@ -64,23 +64,14 @@ class Claims:
         return len(self.person)
 
 
-class _Batch:
+class _Batch(ClaimBatch):
     _names = ("person", "op", "fecha", "month", "intent", "enrolment", "exam_row", "soporte")
 
     def __init__(self) -> None:
-        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in self._names}
+        super().__init__(self._names, {name: object if name == "soporte" else np.int64 for name in self._names})
 
     def add(self, mask, person, op, fecha, month, intent, enrolment, exam_row, soporte) -> None:
-        size = len(mask)
-        for name, value in zip(self._names, (person, op, fecha, month, intent, enrolment, exam_row, soporte)):
-            column = np.broadcast_to(np.asarray(value, dtype=object if name == "soporte" else np.int64), (size,))
-            self.parts[name].append(column[mask])
-
-    def count(self) -> int:
-        return sum(len(part) for part in self.parts["person"])
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {name: np.concatenate(parts) for name, parts in self.parts.items()}
+        self.add_group(mask, (person, op, fecha, month, intent, enrolment, exam_row, soporte))
 
 
 def _lag(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -180,9 +171,7 @@ def _claims_on_others(rng, batch: _Batch, population: Population, e: Enrolments,
         return between(rng, np.full(size, contract_start), np.full(size, last_day(last)))
 
     def claim_month(day: np.ndarray) -> np.ndarray:
-        month = np.maximum(month_of_day(day), first)
-        lag = _lag(rng, len(day))
-        return np.where(month + lag <= last, month + lag, month)
+        return clip_month(month_of_day(day), _lag(rng, len(day)), timeline)
 
     # People of the programme nobody enrolled (some took a test on their own).
     never = np.flatnonzero(e.row_of < 0)
@@ -264,30 +253,19 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
         doc_number[index] = with_dots(doc_number[index])
     cosmetic[aliases], cosmetic[zeros], cosmetic[dots] = ALIAS, ZEROS, DOTS
 
-    # Claims sent twice: half again in the same file, half in a later month's file.
-    candidates = np.flatnonzero(intent == OWN)
-    wanted = max(2, round(0.03 * size))
-    later_ones = rng.permutation(candidates[columns["month"][candidates] < timeline.last])[: wanted // 2]
-    same_ones = rng.permutation(np.setdiff1d(candidates, later_ones))[: wanted - len(later_ones)]
-    repeated = np.concatenate([same_ones, later_ones]).astype(np.int64)
-    later = np.arange(len(repeated)) >= len(same_ones)
-    order_key = rng.random(size)
-    copy_month = np.minimum(columns["month"][repeated] + np.where(later, rng.integers(1, 3, len(repeated)), 0),
-                            timeline.last)
-    copy_order = np.where(copy_month == columns["month"][repeated],
-                          order_key[repeated] + (1 - order_key[repeated]) * rng.random(len(repeated)),
-                          rng.random(len(repeated)))
+    copies = send_twice(rng, np.flatnonzero(intent == OWN), columns["month"], timeline.last)
+    repeated = copies.repeated
 
     def extend(values: np.ndarray, copies: np.ndarray) -> np.ndarray:
         return np.concatenate([values, copies])
 
     return Claims(
         person=extend(person, person[repeated]), op=extend(columns["op"], columns["op"][repeated]),
-        fecha=extend(fecha, fecha[repeated]), month=extend(columns["month"], copy_month),
+        fecha=extend(fecha, fecha[repeated]), month=extend(columns["month"], copies.month),
         intent=extend(intent, np.full(len(repeated), COPY)), cosmetic=extend(cosmetic, cosmetic[repeated]),
         copy_of=extend(np.full(size, -1), repeated), enrolment=extend(enrolment, enrolment[repeated]),
         exam_row=extend(columns["exam_row"], columns["exam_row"][repeated]),
         soporte=extend(columns["soporte"], columns["soporte"][repeated]),
         doc_type=extend(doc_type, doc_type[repeated]), doc_number=extend(doc_number, doc_number[repeated]),
-        order=extend(order_key, copy_order),
+        order=copies.order,
     )

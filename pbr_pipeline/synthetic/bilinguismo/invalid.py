@@ -7,9 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..claims import with_dots
-from ..invalid import InvalidRow, _future
+from ..invalid import InvalidRow, _future, add_row, person_values, roster_values
 from ..layout import CLAIMS, EXAMS, ROSTERS
-from ..names import GIVEN, SURNAMES
 from ..population import Population
 from ..timeline import Timeline, first_day, to_date
 from .exams import SALIDA, MOMENTS, TESTS
@@ -27,28 +26,10 @@ def build_invalid_rows(rng: np.random.Generator, extras: Population, codes: tupl
     chosen_ops = rng.choice(ops, INVALID_PEOPLE)
     rows: list[InvalidRow] = []
 
-    def person(index: int) -> dict[str, object]:
-        return {
-            "tipo_documento": "CC", "numero_documento": str(extras.doc_number[index]),
-            "primer_nombre": GIVEN[extras.given1[index]],
-            "segundo_nombre": GIVEN[extras.given2[index]] if extras.given2[index] >= 0 else None,
-            "primer_apellido": SURNAMES[extras.surname1[index]],
-            "segundo_apellido": SURNAMES[extras.surname2[index]] if extras.surname2[index] >= 0 else None,
-        }
-
-    def add(kind: str, op: int, month: int, values: dict, column: str, rule: str, why: str) -> None:
-        rows.append(InvalidRow(len(rows), kind, op, month, values, column, rule, why, len(rows)))
-
     def roster(index: int) -> dict[str, object]:
-        month = int(months[index])
-        values = person(index)
-        values.update({
-            "operador": codes[int(chosen_ops[index])], "programa": PROGRAMME,
-            "fecha_nacimiento": to_date(extras.birth[index]), "sexo": "F" if extras.sex[index] == 0 else "M",
-            "grupos": "", "rol": "DOCENTE", "fecha_inscripcion": to_date(first_day(month) + int(rng.integers(0, 25))),
-            "fecha_egreso": None, "municipio": "68001",
-        })
-        return values
+        enrolled = to_date(first_day(int(months[index])) + int(rng.integers(0, 25)))
+        return roster_values(extras, index, operador=codes[int(chosen_ops[index])], programme=PROGRAMME,
+                             enrolled=enrolled)
 
     def claim(index: int) -> dict[str, object]:
         month = int(months[index])
@@ -61,24 +42,24 @@ def build_invalid_rows(rng: np.random.Generator, extras: Population, codes: tupl
 
     values = roster(0)
     values["rol"] = None
-    add(ROSTERS, int(chosen_ops[0]), int(months[0]), values, "rol", "role_required_for_bilingualism",
-        "a BILINGUISMO roster row needs rol (DOCENTE or ESTUDIANTE); it is empty")
+    add_row(rows, ROSTERS, int(chosen_ops[0]), int(months[0]), values, "rol", "role_required_for_bilingualism",
+            "a BILINGUISMO roster row needs rol (DOCENTE or ESTUDIANTE); it is empty")
     values = roster(1)
     values["rol"] = "PROFESOR"
-    add(ROSTERS, int(chosen_ops[1]), int(months[1]), values, "rol", "role_known",
-        "rol is DOCENTE or ESTUDIANTE; PROFESOR is not a role code")
+    add_row(rows, ROSTERS, int(chosen_ops[1]), int(months[1]), values, "rol", "role_known",
+            "rol is DOCENTE or ESTUDIANTE; PROFESOR is not a role code")
 
     values = claim(2)
     values["resultado"] = "COLOCACION"
-    add(CLAIMS, int(chosen_ops[2]), int(months[2]), values, "resultado", "outcome_belongs_to_programme",
-        "COLOCACION is an EMPLEO outcome, not a BILINGUISMO one")
+    add_row(rows, CLAIMS, int(chosen_ops[2]), int(months[2]), values, "resultado", "outcome_belongs_to_programme",
+            "COLOCACION is an EMPLEO outcome, not a BILINGUISMO one")
     values = claim(3)
     values["fecha_resultado"] = _future(values["fecha_resultado"])
-    add(CLAIMS, int(chosen_ops[3]), int(months[3]), values, "fecha_resultado", "outcome_date_not_in_future",
-        "the outcome date lies years after the month of the file")
+    add_row(rows, CLAIMS, int(chosen_ops[3]), int(months[3]), values, "fecha_resultado", "outcome_date_not_in_future",
+            "the outcome date lies years after the month of the file")
 
     def exam(index: int) -> dict[str, object]:
-        values = person(index)
+        values = person_values(extras, index)
         values.update({
             "fecha_nacimiento": to_date(extras.birth[index]), "sexo": "F" if extras.sex[index] == 0 else "M",
             "prueba": TESTS[0], "momento": MOMENTS[SALIDA],
@@ -89,12 +70,12 @@ def build_invalid_rows(rng: np.random.Generator, extras: Population, codes: tupl
 
     values = exam(4)
     values["prueba"] = "TOEFL"
-    add(EXAMS, -1, exam_month, values, "prueba", "test_known",
-        "prueba is APTIS_GENERAL, APTIS_DOCENTES, SABER11 or OTRA; TOEFL is not one of them")
+    add_row(rows, EXAMS, -1, exam_month, values, "prueba", "test_known",
+            "prueba is APTIS_GENERAL, APTIS_DOCENTES, SABER11 or OTRA; TOEFL is not one of them")
     values = exam(5)
     values["momento"] = "FINAL"
-    add(EXAMS, -1, exam_month, values, "momento", "moment_known", "momento is ENTRADA or SALIDA")
+    add_row(rows, EXAMS, -1, exam_month, values, "momento", "moment_known", "momento is ENTRADA or SALIDA")
     values = exam(6)
     values["nivel_mcer"] = "B3"
-    add(EXAMS, -1, exam_month, values, "nivel_mcer", "level_known", "B3 is not a CEFR level")
+    add_row(rows, EXAMS, -1, exam_month, values, "nivel_mcer", "level_known", "B3 is not a CEFR level")
     return rows

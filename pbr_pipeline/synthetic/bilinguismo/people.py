@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..operators import Enrolments, ExtraEnrolments
+from .. import operators
+from ..operators import Enrolments, ExtraEnrolments, choose_enrolled, enrol_again, enrolments_in
 from ..population import ADULT_MONTHS, CC, GROUP_BIT, NEVER, TI, Population, draw_names, unique_numbers
-from ..timeline import Timeline, first_day, last_day, month_of_day
+from ..timeline import Timeline, first_day
 
 DOCENTE, ESTUDIANTE = 0, 1
 ROLES: tuple[str, ...] = ("DOCENTE", "ESTUDIANTE")
@@ -75,9 +76,7 @@ def build_enrolments(rng: np.random.Generator, size: int, ops: np.ndarray, codes
     """First enrolment (the owner's) of the enrolled people. `ops` are the programme's operator
     indices into `codes`. New enrolments thin out month by month (a course fills up early)."""
     count = round(size * ENROLLED_SHARE)
-    person = np.sort(rng.choice(size, size=count, replace=False))
-    weights = 0.5 + rng.random(len(ops))
-    op = np.asarray(ops)[rng.choice(len(ops), size=count, p=weights / weights.sum())]
+    person, op = choose_enrolled(rng, size, count, ops)
     carried = rng.random(count) < CARRIED_SHARE
     span = timeline.last - timeline.first + 2
     decay = 0.75 ** np.arange(span)
@@ -86,23 +85,12 @@ def build_enrolments(rng: np.random.Generator, size: int, ops: np.ndarray, codes
     oldest = np.flatnonzero(carried)[:CARRIED_OLDEST]
     old[oldest] = rng.integers(timeline.first - 9, timeline.first - 5, len(oldest))
     month = np.where(carried, old, month)
-    length = last_day(month) - first_day(month) + 1
-    date = first_day(month) + (rng.random(count) * length).astype(np.int64)
-    late = (rng.random(count) < 0.05) & (month >= timeline.first) & (month + 1 <= timeline.last)
-    received = np.where(month < timeline.first, timeline.first, month + late)
-    row_of = np.full(size, -1, dtype=np.int64)
-    row_of[person] = np.arange(count)
-    return Enrolments(codes, person, op, date, month, received, row_of)
+    return enrolments_in(rng, size, codes, person, op, month, timeline)
 
 
 def exit_listings(rng: np.random.Generator, enrolments: Enrolments, timeline: Timeline) -> ExtraEnrolments:
     """About a quarter are listed again when the 80-100 hour course ends, with `fecha_egreso`."""
-    count = len(enrolments.person)
-    exit_day = enrolments.date + rng.integers(90, 131, count)
-    received = np.maximum(month_of_day(exit_day) + (rng.random(count) < 0.2), enrolments.received)
-    keep = (rng.random(count) < 0.25) & (received <= timeline.last)
-    return ExtraEnrolments(enrolments.person[keep], enrolments.op[keep], enrolments.date[keep], exit_day[keep],
-                           received[keep])
+    return operators.exit_listings(rng, enrolments, timeline, days=(90, 131))
 
 
 def second_enrolments(rng: np.random.Generator, enrolments: Enrolments, ops: np.ndarray, timeline: Timeline,
@@ -111,20 +99,5 @@ def second_enrolments(rng: np.random.Generator, enrolments: Enrolments, ops: np.
     with a single operator). Half are chosen among the `claimable` enrolments (a pass the data
     set shows), for the second operator to claim and be told another operator owns it. Returns
     the rows and, per row, whether the second operator claims."""
-    enrolled = len(enrolments.person)
-    empty = np.zeros(0, dtype=np.int64)
-    if len(ops) < 2 or enrolled == 0:
-        return ExtraEnrolments(empty, empty, empty, empty, empty), np.zeros(0, dtype=bool)
-    total = max(2, round(0.03 * enrolled))
-    claimers = rng.permutation(np.flatnonzero(claimable))[: (total + 1) // 2]
-    others = rng.permutation(np.setdiff1d(np.arange(enrolled), claimers))[: total - len(claimers)]
-    rows = np.concatenate([claimers, others])
-    for_claim = np.arange(len(rows)) < len(claimers)
-    position = np.searchsorted(ops, enrolments.op[rows])
-    op = np.asarray(ops)[(position + rng.integers(1, len(ops), len(rows))) % len(ops)]
-    date = enrolments.date[rows] + rng.integers(10, 61, len(rows))
-    received = np.maximum(month_of_day(date), enrolments.received[rows])
-    keep = received <= timeline.last
-    none = np.full(int(keep.sum()), -1, dtype=np.int64)
-    extra = ExtraEnrolments(enrolments.person[rows][keep], op[keep], date[keep], none, received[keep])
-    return extra, for_claim[keep]
+    return enrol_again(rng, enrolments, ops, claimable, timeline,
+                       lambda rows, for_claim: enrolments.date[rows] + rng.integers(10, 61, len(rows)))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from .. import names
-from ..population import DOC_TYPES, Population
+from ..population import DOC_TYPES
 from ..timeline import index_month, month_of, to_date
+from ..truth import people_rows, unclaimed_frame, with_operators
 from . import claims as intents
 from .claims import Claims
 from .exams import (E_ADVANCED, E_DAY30, E_DAY31, E_LATEST, E_NONE, E_OLD_B1, LEVELS, TESTS, X_AFTER_WINDOW,
@@ -164,9 +164,7 @@ def unclaimed(oracle: Oracle, decided: list[Decided], person_of_key: dict[Key, s
             records.append({"person_id": person_of_key[key], "operador": owner.op, "resultado": OUTCOME,
                             "outcome_month": verdict.outcome_date.strftime("%Y-%m"),
                             "enrolment_month": owner.date.strftime("%Y-%m"), "placement_month": ""})
-    schema = {name: pl.String for name in
-              ("person_id", "operador", "resultado", "outcome_month", "enrolment_month", "placement_month")}
-    return pl.DataFrame(records, schema=schema)
+    return unclaimed_frame(records)
 
 
 def people_truth(world: World, listed: pl.DataFrame) -> pl.DataFrame:
@@ -174,31 +172,7 @@ def people_truth(world: World, listed: pl.DataFrame) -> pl.DataFrame:
     people.csv. `kind` is BILINGUISMO_DOCENTE or BILINGUISMO_ESTUDIANTE (the person's role in
     the programme), or INVALID_ROW_ONLY. `listed` holds every roster listing (person, op code,
     date) of the programme."""
-    frames = []
     kinds = np.array([f"BILINGUISMO_{role}" for role in ROLES])[world.role]
-    for population, kind in ((world.population, kinds), (world.extras, "INVALID_ROW_ONLY")):
-        documents = ["|".join(f"{kind_}:{value}" for kind_, value in shown) for shown in population.documents()]
-        given, surnames = names.spellings(names.GIVEN), names.spellings(names.SURNAMES)
-        upper = np.zeros(population.size, dtype=np.int64)
-        frames.append(pl.DataFrame({
-            "person_id": population.person_ids(),
-            "kind": kind,
-            "documentos": documents,
-            "tipo_documento": np.array(DOC_TYPES)[population.doc_type],
-            "numero_documento": population.doc_number,
-            "primer_nombre": names.spell(given, len(names.GIVEN), population.given1, upper),
-            "segundo_nombre": names.spell(given, len(names.GIVEN), population.given2, upper),
-            "primer_apellido": names.spell(surnames, len(names.SURNAMES), population.surname1, upper),
-            "segundo_apellido": names.spell(surnames, len(names.SURNAMES), population.surname2, upper),
-            "fecha_nacimiento": pl.Series(population.birth).cast(pl.Int32).cast(pl.Date),
-            "sexo": np.where(population.sex == 0, "F", "M"),
-            "grupos": population.groups_text(),
-        }))
-    people = pl.concat(frames)
-    by_person = (listed.unique(["person", "code"], keep="first").sort(["person", "date", "code"])
-                 .group_by("person", maintain_order=True).agg(pl.col("code").str.join("|").alias("operadores")))
-    by_person = by_person.with_columns(
-        world.population.person_ids(by_person["person"].to_numpy()).alias("person_id"),
-        pl.col("operadores").str.split("|").list.first().alias("owner"))
-    return people.join(by_person.select("person_id", "operadores", "owner"), on="person_id", how="left",
-                       maintain_order="left").with_columns(pl.col("operadores", "owner").fill_null(""))
+    people = pl.concat([people_rows(world.population, kinds), people_rows(world.extras, "INVALID_ROW_ONLY")])
+    listed = listed.unique(["person", "code"], keep="first").sort(["person", "date", "code"])
+    return with_operators(people, world.population, listed)

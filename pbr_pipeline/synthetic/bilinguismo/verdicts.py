@@ -31,29 +31,23 @@ Months are calendar months on dates, clamped to the month's last day (31 May - 3
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
-from schemas.codes import DIGITS_ONLY_DOCUMENT_TYPES, DOCUMENT_TYPE_ALIASES
+from schemas.codes import DIGITS_ONLY_DOCUMENT_TYPES
 
-VERIFIED, PENDING, REJECTED, DUPLICATE = "VERIFIED", "PENDING", "REJECTED", "DUPLICATE"
-NOT_ENROLLED, OTHER_OPERATOR, NO_CONTRACT = "NOT_ENROLLED", "OTHER_OPERATOR", "NO_CONTRACT"
-NO_ENTRY_TEST, NOT_ADDITIONAL, NOT_CERTIFIED = "NO_ENTRY_TEST", "NOT_ADDITIONAL", "NOT_CERTIFIED"
+from ..verdicts import (NOT_ADDITIONAL, PENDING, REJECTED, VERIFIED, Key, enrolment_date, enrolment_gates,
+                        owner_listing)
+from ..verdicts import identity_key as employment_identity_key
+
+NO_CONTRACT, NO_ENTRY_TEST, NOT_CERTIFIED = "NO_CONTRACT", "NO_ENTRY_TEST", "NOT_CERTIFIED"
 
 LEVEL_ORDER: tuple[str, ...] = ("PRE_A1", "A1", "A2", "B1", "B2", "C1", "C2")
 
-Key = tuple[str, str]
-
-_TYPE_NOISE = re.compile(r"[.\s]")
-_NUMBER_NOISE = re.compile(r"[.\s-]")
-
 
 def identity_key(doc_type: str, number: str) -> Key:
-    """(type, number) as deterministic matching compares them."""
-    kind = _TYPE_NOISE.sub("", doc_type).upper()
-    kind = DOCUMENT_TYPE_ALIASES.get(kind, kind)
-    kind = "CC" if kind == "TI" else kind
-    number = _NUMBER_NOISE.sub("", number)
+    """(type, number) as deterministic matching compares them: as the EMPLEO oracle reads them,
+    and leading zeros dropped from digits-only numbers (operators of this programme write some)."""
+    kind, number = employment_identity_key(doc_type, number)
     if kind in DIGITS_ONLY_DOCUMENT_TYPES:
         number = number.lstrip("0") or "0"
     return kind, number
@@ -158,25 +152,19 @@ class Oracle:
         return [exam for exam in versions.values() if exam.date <= horizon]
 
     def enrolment(self, key: Key, op: str, by_month: str) -> dt.date | None:
-        dates = [row.date for row in self.listings.get(key, ()) if row.op == op and row.received <= by_month]
-        return min(dates) if dates else None
+        return enrolment_date(self.listings.get(key, ()), op, by_month)
 
     def owner(self, key: Key, run: str) -> Listing | None:
-        rows = [row for row in self.listings.get(key, ()) if row.received <= run]
-        return min(rows, key=lambda row: (row.date, row.op)) if rows else None
+        return owner_listing(self.listings.get(key, ()), run)
 
     def covered(self, op: str, day: dt.date) -> bool:
         return any(start <= day <= end for start, end in self.contracts.get(op, ()))
 
     def judge(self, *, key: Key, op: str, fecha: dt.date, claim_month: str, run: str, duplicate: bool) -> Verdict:
-        if duplicate:
-            return Verdict(DUPLICATE, DUPLICATE)
-        enrolled = self.enrolment(key, op, claim_month)
-        if enrolled is None or enrolled > fecha:
-            return Verdict(REJECTED, NOT_ENROLLED)
-        owner = self.owner(key, run)
-        if owner.op != op:
-            return Verdict(REJECTED, OTHER_OPERATOR)
+        stopped, owner = enrolment_gates(self, key=key, op=op, fecha=fecha, claim_month=claim_month, run=run,
+                                         duplicate=duplicate)
+        if stopped:
+            return Verdict(*stopped)
         if not self.covered(op, fecha):
             return Verdict(REJECTED, NO_CONTRACT)
         return self.certification(key, owner.date, run)
