@@ -105,6 +105,25 @@ def blocked_for_registry(model: LinkageModel) -> LinkageModel:
     return LinkageModel(model_json=canonical_json(settings), trained=model.trained, note=model.note)
 
 
+def score_within_rosters(left: pl.DataFrame, claim_cases: pl.DataFrame, people: pl.DataFrame, rosters: pl.DataFrame,
+                         model: LinkageModel) -> pl.DataFrame:
+    """Score each operator's claim cases against that operator's roster only. The model uses no
+    term frequencies, so a pair scores the same whoever else is in the tables; scoring every
+    claim against every roster and keeping the own roster's pairs afterwards gave the same
+    pairs at ten times the work (a bench month scored 7 million pairs to keep a tenth)."""
+    parts = [
+        score(
+            left.join(claim_cases.filter(pl.col("operator") == operator).select("id"), on="id", how="semi"),
+            people.join(rosters.filter(pl.col("operator") == operator).select(pl.col("document").alias("id")), on="id", how="semi"),
+            model,
+        )
+        for operator in claim_cases.get_column("operator").unique().sort().to_list()
+    ]
+    if not parts:
+        return score(left.clear(), people.clear(), model)
+    return pl.concat(parts, how="vertical_relaxed").sort(["left_id", "match_weight", "right_id"], descending=[False, True, False])
+
+
 def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.DataFrame, employers: pl.DataFrame,
                thresholds: Thresholds, *, registry_name: str, seed: int = 1, model: LinkageModel | None = None,
                frozen: pl.DataFrame | None = None) -> SecondPass:
@@ -145,11 +164,10 @@ def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.Data
     # A claim is only ever linked to a person its own operator enrolled, and never to a roster
     # row with its own document (a later enrolment: deterministic matching's business).
     claim_pairs = (
-        score(claim_left.drop("names_index"), people.select(person_columns), claim_model)
-        .join(claim_cases.select(pl.col("id").alias("left_id"), "operator", pl.col("document").alias("_own")), on="left_id")
-        .join(rosters.rename({"document": "right_id"}), on=["right_id", "operator"], how="semi")
+        score_within_rosters(claim_left.drop("names_index"), claim_cases, people.select(person_columns), rosters, claim_model)
+        .join(claim_cases.select(pl.col("id").alias("left_id"), pl.col("document").alias("_own")), on="left_id")
         .filter(pl.col("right_id") != pl.col("_own"))
-        .drop("operator", "_own")
+        .drop("_own")
     )
     claim_pairs = with_employer_evidence(claim_pairs, claim_cases, employers, evidence)
     registry_pairs = score(registry_cases.select(person_columns), registry.drop("inbox_index"), blocked_for_registry(model))
