@@ -121,7 +121,8 @@ def score_within_rosters(left: pl.DataFrame, claim_cases: pl.DataFrame, people: 
     ]
     if not parts:
         return score(left.clear(), people.clear(), model)
-    return pl.concat(parts, how="vertical_relaxed").sort(["left_id", "match_weight", "right_id"], descending=[False, True, False])
+    # No sort here: the employer evidence re-weighs and re-sorts the pairs.
+    return pl.concat(parts, how="vertical_relaxed")
 
 
 def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.DataFrame, employers: pl.DataFrame,

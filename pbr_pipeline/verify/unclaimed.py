@@ -34,11 +34,15 @@ def unclaimed_outcomes(known: Known, contracts: pl.DataFrame, reference: dict[st
     claimed = known.claims.select(pl.col("operator").alias("owner_operator"), "document", "programme", "outcome").unique()
     found = []
     for programme in PROGRAMMES:
-        mine = people.filter(pl.col("programme") == programme.code)
+        # A VERIFIED outcome always rests on a registry fact: people with no row in the
+        # programme's registries, and outcomes the owner already claimed, need no judging.
+        with_facts = pl.concat([registries[registry.name].select("document") for registry in programme.registries]).unique()
+        mine = people.filter(pl.col("programme") == programme.code).join(with_facts, on="document", how="semi")
         if mine.height == 0:
             continue
         would_be = (
             mine.join(pl.DataFrame({"outcome": list(programme.outcomes)}), how="cross")
+            .join(claimed, on=["owner_operator", "document", "programme", "outcome"], how="anti")
             .with_columns(
                 pl.concat_str("document", pl.lit("/"), "outcome").alias("claim_id"),
                 pl.col("owner_operator").alias("operator"),
@@ -50,7 +54,6 @@ def unclaimed_outcomes(known: Known, contracts: pl.DataFrame, reference: dict[st
         shown = programme.evidence(programme_facts(programme, would_be, contracts, known, registries, reference))
         found.append(
             would_be.join(shown.filter(pl.col("status") == VERIFIED), on="claim_id")
-            .join(claimed, on=["owner_operator", "document", "programme", "outcome"], how="anti")
             .select(
                 "document", "programme", "outcome", "owner_operator",
                 pl.col("contract_id").fill_null(DEFAULT_RULES),
