@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from pbr_pipeline.core.months import add_months
@@ -70,10 +68,9 @@ def close_month(warehouse: Path, month: str, approved_by: str, first_month: str 
         raise ClosedMonth(f"{month} has no run manifest in {warehouse}: run it (and check it) before closing it")
     if first_month is not None and month > first_month and not is_closed(warehouse, add_months(month, -1)):
         raise ClosedMonth(f"{add_months(month, -1)} is still open: months close in order")
+    # Imported here: the warehouse writers import this module to refuse closed months.
+    from pbr_pipeline.core.warehouse import atomic_write_bytes
+
     record = {"month": month, "approved_by": approved_by, "closed_on": (on or dt.date.today()).isoformat()}
-    target = manifest_dir(warehouse, month) / CLOSED_FILE
-    handle, temporary = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write((json.dumps(record, sort_keys=True, indent=2) + "\n").encode("utf-8"))
-    os.replace(temporary, target)
-    return target
+    text = json.dumps(record, sort_keys=True, indent=2) + "\n"
+    return atomic_write_bytes(manifest_dir(warehouse, month) / CLOSED_FILE, text.encode("utf-8"))

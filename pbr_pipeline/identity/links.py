@@ -101,10 +101,3 @@ def link_claims(claims: pl.DataFrame, registries: dict[str, pl.DataFrame], cases
         {name: with_linked_registry_rows(rows, accepted.filter(pl.col("registry") == name).drop("registry"))
          for name, rows in registries.items()},
     )
-
-
-def linked_documents(claims: pl.DataFrame, cases: pl.DataFrame | None, reviews: pl.DataFrame | None, run: int) -> pl.DataFrame:
-    """Each claim's `document` as the run for month index `run` links it (the person it is paid for)."""
-    if cases is None or cases.height == 0:
-        return claims
-    return apply_to_claims(claims, links_as_of(cases, reviews, run)).drop("link_method", "in_review")

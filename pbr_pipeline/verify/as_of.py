@@ -114,10 +114,11 @@ def load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl.
     scans = [
         _received_up_to(warehouse, registry.name, month).join(people.lazy(), on="document", how="semi")
         .with_columns(registry.fact_date().alias("fact_date"))
-        .filter(pl.lit(with_registries))
         for registry in REGISTRIES
     ]
-    registries = dict(zip((registry.name for registry in REGISTRIES), pl.collect_all(scans)))
+    # Unread registries keep their columns, so every stage sees the same shape of state.
+    frames = pl.collect_all(scans) if with_registries else [scan.clear().collect() for scan in scans]
+    registries = dict(zip((registry.name for registry in REGISTRIES), frames))
     return Known(month=month, enrolments=enrolments, claims=claims, registries=registries, reviews=load_reviews(warehouse, month))
 
 

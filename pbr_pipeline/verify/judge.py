@@ -18,8 +18,8 @@ from pbr_pipeline.programmes import PROGRAMMES
 from pbr_pipeline.programmes.spec import EVIDENCE_COLUMNS, Facts, Programme
 from pbr_pipeline.verify.as_of import Known, current_rows
 from pbr_pipeline.verify.evidence import EMPTY_EVIDENCE
-from schemas.outcomes import EVIDENCE_ROWS
 from pbr_pipeline.verify.gates import covering_contracts, enrolment_links, gate_verdict, owners, with_duplicates
+from schemas.outcomes import EVIDENCE_ROWS
 
 _EVIDENCE_SCHEMA = {
     "claim_id": pl.String, "status": pl.String, "reason": pl.String, "outcome_on": pl.Date,

@@ -15,6 +15,7 @@ import polars as pl
 
 from pbr_pipeline.core.months import add_months, month_range
 from pbr_pipeline.core.warehouse import PARTITION_FILE, partition_dir, read_partition, scan_table
+from schemas.outcomes import VERIFIED
 
 
 class MissingState(RuntimeError):
@@ -54,7 +55,7 @@ def carried_verified_since(verdicts: pl.DataFrame, previous: pl.DataFrame | None
     return (
         verdicts.select("claim_id", "status")
         .join(since, on="claim_id", how="left", maintain_order="left")
-        .select(pl.when(pl.col("status") == "VERIFIED").then(pl.coalesce("_before", pl.lit(month))).alias("verified_since"))
+        .select(pl.when(pl.col("status") == VERIFIED).then(pl.coalesce("_before", pl.lit(month))).alias("verified_since"))
         .to_series()
     )
 
