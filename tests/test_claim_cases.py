@@ -13,12 +13,14 @@ from pbr_pipeline.identity.claim_cases import (
     EMPLOYER_DIFFERS,
     EMPLOYER_M_FALLBACK,
     EMPLOYER_M_MIN_CLAIMS,
+    claim_candidates,
     claim_records,
     claimed_employer,
     claims_model,
     employer_evidence,
     with_employer_evidence,
 )
+from pbr_pipeline.identity.linkage import normalise_people
 from pbr_pipeline.identity.linkage.model import M_FLOOR, fallback_model
 
 
@@ -107,3 +109,36 @@ def test_a_rare_employer_weighs_more_than_a_common_one_and_a_different_one_weigh
     rare = scored["rare"]
     assert rare["match_weight"] == pytest.approx(rare["weight_employer"])
     assert rare["match_probability"] == pytest.approx(1 / (1 + 2 ** -rare["match_weight"]))
+
+
+def _people(rows: list[tuple[str, str, str | None]]) -> pl.DataFrame:
+    return normalise_people(pl.DataFrame(
+        [{"id": id_, "document_type": "CC", "document_number": number, "first_name": name, "second_name": None,
+          "first_surname": "ROJAS" if name else None, "second_surname": "PINTO" if name else None} for id_, number, name in rows],
+        schema={"id": pl.String, "document_type": pl.String, "document_number": pl.String, "first_name": pl.String,
+                "second_name": pl.String, "first_surname": pl.String, "second_surname": pl.String},
+    ), "id")
+
+
+def test_claim_candidates_are_one_edit_away_or_share_the_full_name():
+    claim = _people([("claim", "1098765432", None), ("named", "5550001", "ANA")])
+    roster = _people([
+        ("same", "1098765432", None),          # the number itself (another type in real life)
+        ("changed", "1098765482", None),       # one digit changed
+        ("dropped", "109876543", None),        # one digit dropped
+        ("added", "10987654321", None),        # one digit added
+        ("swapped", "1098756432", None),       # two neighbours swapped
+        ("half", "1098700000", None),          # shares the first half only: not a candidate
+        ("short", "10987", None),              # too short to be one edit of a 10-digit number
+        ("namesake", "7770001", "ANA"),        # same full name, unrelated number
+        ("other_name", "8880001", "EVA"),
+    ])
+    pairs = claim_candidates(claim, roster).sort("left_id", "right_id")
+    assert pairs.filter(pl.col("left_id") == "claim")["right_id"].to_list() == ["added", "changed", "dropped", "same", "swapped"]
+    assert pairs.filter(pl.col("left_id") == "named")["right_id"].to_list() == ["namesake"]
+
+
+def test_short_numbers_are_only_candidates_when_equal():
+    claim = _people([("claim", "12345", None)])
+    roster = _people([("same", "12345", None), ("changed", "12346", None)])
+    assert claim_candidates(claim, roster)["right_id"].to_list() == ["same"]

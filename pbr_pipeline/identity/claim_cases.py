@@ -44,9 +44,47 @@ CLAIM_BLOCKING_RULES: tuple[tuple[tuple[str, str], ...], ...] = (
     (("doc_tail", "doc_tail"),),
     (("first_name", "first_name"), ("first_surname", "first_surname"), ("second_surname", "second_surname")),
 )
-"""A claim's candidates: the same number (another type), either half of the number (one edit
-leaves one half intact), or, when the registry gave the claim names, the same full name (a
-renewed document with a new number)."""
+"""What Splink blocks a claim case on: the same number (another type), either half of the number
+(one edit leaves one half intact), or, when the registry gave the claim names, the same full
+name (a renewed document with a new number). The halves admit far more pairs than one edit
+does (a bench roster shares the first half of a number with hundreds of people), so the pairs
+kept are narrowed to `claim_candidates` before Splink sees them."""
+
+FUZZY_DOCUMENT_DIGITS = 6
+"""Numbers shorter than this are only ever compared exactly (as `doc_head`/`doc_tail` are)."""
+
+
+def deletion_keys(folded: pl.DataFrame) -> pl.DataFrame:
+    """unique_id, key: the folded document number and, when it is long enough, the number with
+    each one of its digits dropped. Two numbers share a key exactly when they are the same, one
+    has an extra digit, or they differ in one digit or in two neighbours swapped (a symmetric
+    deletion neighbourhood, the one-edit level of the document comparison); a few two-edit
+    pairs share one too and are scored like any other."""
+    number = pl.col("doc_number")
+    length = number.str.len_chars()
+    longest = int(folded["doc_number"].str.len_chars().max() or 0)
+    dropped = [
+        pl.when((length > position) & (length >= FUZZY_DOCUMENT_DIGITS)).then(number.str.slice(0, position) + number.str.slice(position + 1))
+        for position in range(longest)
+    ]
+    return (
+        folded.select("unique_id", pl.concat_list(number, *dropped).alias("key"))
+        .explode("key")
+        .drop_nulls("key")
+        .unique()
+    )
+
+
+def claim_candidates(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
+    """left_id, right_id: the pairs of folded claim records and folded roster people worth
+    scoring: documents one edit apart (`deletion_keys`, the same number included) or the same
+    full name (first name and both surnames, none missing)."""
+    by_document = deletion_keys(left).join(deletion_keys(right), on="key", suffix="_r")
+    full_name = ["first_name", "first_surname", "second_surname"]
+    by_name = left.drop_nulls(full_name).select("unique_id", *full_name).join(
+        right.drop_nulls(full_name).select("unique_id", *full_name), on=full_name, suffix="_r")
+    return pl.concat([by_document.select("unique_id", "unique_id_r"), by_name.select("unique_id", "unique_id_r")]).unique().select(
+        pl.col("unique_id").alias("left_id"), pl.col("unique_id_r").alias("right_id"))
 
 EMPLOYER_M_FALLBACK = 0.9
 """m of the employer evidence when too few deterministic links name an employer to estimate it."""
