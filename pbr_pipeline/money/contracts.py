@@ -30,7 +30,7 @@ import yaml
 
 from pbr_pipeline.programmes import PROGRAMMES as VERIFIED_PROGRAMMES
 from pbr_pipeline.programmes import programme as programme_spec
-from pbr_pipeline.programmes.spec import Check, Code, Codes, Flag, Whole, WholeList, rule_checks
+from pbr_pipeline.programmes.spec import Check, Code, CodeGroups, CodeList, Codes, Flag, Whole, WholeList, rule_checks
 from schemas.codes import OUTCOMES_BY_PROGRAMME, POPULATION_GROUPS, PROGRAMMES, ROLES
 
 CONTRACTS_FOLDER = "contracts"
@@ -46,6 +46,7 @@ STACKING_CHOICES: tuple[str, ...] = (HIGHEST, STACK)
 
 _OPERATOR = re.compile(r"^OP-\d{3,}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_GROUP_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
 class ContractError(ValueError):
@@ -552,7 +553,57 @@ class _ContractReader:
             for item in unknown:
                 self.problem(field, f"holds {_shown(item)}, which is not one of {_choices(check.choices)}")
             return None if unknown else tuple(sorted(set(value)))
+        if isinstance(check, CodeList):
+            items = self._code_items(value, field, check)
+            return None if items is None else tuple(sorted(items))
+        if isinstance(check, CodeGroups):
+            return self._code_groups(value, field, check)
         return self._whole_list(value, field, check)
+
+    def _code_items(self, value: Any, field: str, check: CodeList) -> dict[str, tuple[str, ...]] | None:
+        """Each item of a list of codes by its normal spelling, with the codes it covers; None
+        (with the problems) when the list or an item is wrong."""
+        if not isinstance(value, list) or not value:
+            self.problem(field, f"must be a list of {check.what}, such as {check.example}, got {_shown(value)}")
+            return None
+        items: dict[str, tuple[str, ...]] = {}
+        wrong = False
+        for index, item in enumerate(value):
+            try:
+                spelling, codes = check.read(item)
+            except ValueError as error:
+                self.problem(f"{field}[{index}]", str(error))
+                wrong = True
+                continue
+            if spelling in items:
+                self.problem(f"{field}[{index}]", f"repeats {spelling}")
+            items[spelling] = codes
+        return None if wrong else items
+
+    def _code_groups(self, value: Any, field: str, check: CodeGroups) -> tuple[str, ...] | None:
+        section = self._section(value, field, check.example)
+        if section is None:
+            return None
+        texts: list[str] = []
+        owner: dict[str, str] = {}
+        wrong = False
+        for group, listed in section.items():
+            where = f"{field}.{group}"
+            if not (isinstance(group, str) and _GROUP_NAME.fullmatch(group)):
+                self.problem(field, f"has the group name {_shown(group)}; name a group in capital letters, digits and _, e.g. HIV")
+                wrong = True
+                continue
+            items = self._code_items(listed, where, check.items)
+            if items is None:
+                wrong = True
+                continue
+            for spelling, codes in items.items():
+                texts.append(f"{group}:{spelling}")
+                for code in codes:
+                    if owner.setdefault(code, group) != group:
+                        self.problem(where, f"holds {code}, which {owner[code]} holds too; a code belongs to one group")
+                        wrong = True
+        return None if wrong else tuple(sorted(set(texts)))
 
     def _whole_list(self, value: Any, field: str, check: WholeList) -> tuple[int, ...] | None:
         if not isinstance(value, list) or not value:

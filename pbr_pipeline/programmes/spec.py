@@ -89,7 +89,29 @@ class Code:
     choices: tuple[str, ...]
 
 
-Check = Whole | Flag | WholeList | Codes | Code
+@dataclass(frozen=True)
+class CodeList:
+    """A non-empty list of codes from an open code system (CIE-10, RIPS purposes), each item a
+    code or a range of codes. `read` takes one item as written and returns its normal spelling
+    and the codes it covers, or raises ValueError whose text follows the field's name in the
+    contract loader's message ("must be …, got …"); kept as the sorted spellings, without
+    repeats."""
+    read: Callable[[Any], tuple[str, tuple[str, ...]]]
+    what: str
+    """What an item is, for messages: "CIE-10 categories (B20) or ranges of them (B20-B24)"."""
+    example: str
+
+
+@dataclass(frozen=True)
+class CodeGroups:
+    """A mapping of group names (capital letters, digits and _) to lists that `items` checks,
+    no code in two groups; kept as the sorted texts `GROUP:ITEM` (e.g. `HIV:B20-B24`), a flat
+    list of text that a contracts table and a rule column hold as they hold any list of codes."""
+    items: CodeList
+    example: str
+
+
+Check = Whole | Flag | WholeList | Codes | Code | CodeList | CodeGroups
 
 
 def parameter(default: Any, check: Check, doc: str) -> Any:
