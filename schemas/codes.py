@@ -99,9 +99,3 @@ CEFR_LEVEL_ALIASES: dict[str, str] = {"A0": "PRE_A1", "A-": "PRE_A1", "PREA1": "
 ENGLISH_TESTS: tuple[str, ...] = ("APTIS_GENERAL", "APTIS_DOCENTES", "SABER11", "OTRA")
 EXAM_MOMENTS: tuple[str, ...] = ("ENTRADA", "SALIDA")
 """An entry test (before or just after enrolment) or an exit test (the certification)."""
-
-RIPS_SERVICE_KINDS: tuple[str, ...] = (
-    "CONSULTA", "PROCEDIMIENTO", "MEDICAMENTO", "URGENCIA", "HOSPITALIZACION", "RECIEN_NACIDO", "OTRO",
-)
-"""Kinds of service a RIPS row records (the sections of a RIPS file: consultas, procedimientos,
-medicamentos, urgencias, hospitalización, recién nacidos, otros servicios)."""
