@@ -17,6 +17,9 @@ NAME = "name"
 """A person's or firm's name, kept as written (spaces collapsed)."""
 TEXT = "text"
 DATE = "date"
+DATE_TIME = "date_time"
+"""A date that may carry a time of day (`YYYY-MM-DD HH:MM`, as RIPS writes it); typed as the
+date alone, the time dropped."""
 PERIOD = "period"
 """A `YYYY-MM` month."""
 MONEY = "money"
@@ -35,6 +38,9 @@ DECISION = "decision"
 """A reviewer's decision: ACCEPT or REJECT (ACEPTAR / RECHAZAR accepted)."""
 CEFR_LEVEL = "cefr_level"
 """An English level: PRE_A1 … C2, with the aliases exam bodies use (A0, A-, B+, C)."""
+CIE10 = "cie10"
+"""A CIE-10 (ICD-10) diagnosis code as RIPS writes it: four characters without a dot, upper
+case; `z34.0` reads as `Z340` and a three-character category `B24` as `B24X`."""
 
 TYPED_DTYPES: dict[str, pl.DataType] = {
     CODE: pl.String(),
@@ -43,6 +49,7 @@ TYPED_DTYPES: dict[str, pl.DataType] = {
     NAME: pl.String(),
     TEXT: pl.String(),
     DATE: pl.Date(),
+    DATE_TIME: pl.Date(),
     PERIOD: pl.String(),
     MONEY: pl.Int64(),
     INTEGER: pl.Int64(),
@@ -53,4 +60,5 @@ TYPED_DTYPES: dict[str, pl.DataType] = {
     IDENTIFIER: pl.String(),
     DECISION: pl.String(),
     CEFR_LEVEL: pl.String(),
+    CIE10: pl.String(),
 }

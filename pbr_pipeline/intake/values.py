@@ -38,7 +38,10 @@ def _document_number(column: str) -> pl.Expr:
 
 
 def _date(column: str) -> pl.Expr:
-    text = _text(column)
+    return _iso_date(_text(column))
+
+
+def _iso_date(text: pl.Expr) -> pl.Expr:
     day_first = text.str.extract_groups(r"^(?<d>\d{1,2})/(?<m>\d{1,2})/(?<y>\d{4})$")
     day_first_iso = pl.concat_str(
         day_first.struct.field("y"),
@@ -50,6 +53,24 @@ def _date(column: str) -> pl.Expr:
     # Spreadsheets and typed files may add a midnight time to a date.
     iso_with_midnight = text.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$", 1)
     return pl.coalesce(iso_with_midnight, day_first_iso, text)
+
+
+_TIME_OF_DAY = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
+
+
+def _date_time(column: str) -> pl.Expr:
+    """The date of `YYYY-MM-DD HH:MM` (or of a plain date): a valid time of day is dropped; a
+    text with a time that is not one is left whole, so the date rule quotes it."""
+    text = _text(column)
+    date_part = text.str.extract(rf"^(\S+)[ T]{_TIME_OF_DAY}$", 1)
+    return _iso_date(pl.coalesce(date_part, text))
+
+
+def _cie10(column: str) -> pl.Expr:
+    """`z34.0` → `Z340`, `B24` → `B24X`: only a dot or space right after the three-character
+    category goes, so a mistyped `Z3.4` stays as written and is rejected."""
+    code = _text(column).str.to_uppercase().str.replace(r"^([A-Z]\d{2})[.\s]\s*", "${1}")
+    return pl.when(code.str.contains(r"^[A-Z]\d{2}$")).then(code + "X").otherwise(code)
 
 
 def _money(column: str) -> pl.Expr:
@@ -99,6 +120,7 @@ _NORMALISERS = {
     kinds.NAME: lambda column: _text(column).str.replace_all(r"\s+", " "),
     kinds.TEXT: _text,
     kinds.DATE: _date,
+    kinds.DATE_TIME: _date_time,
     kinds.PERIOD: _text,
     kinds.MONEY: _money,
     kinds.INTEGER: _integer,
@@ -108,6 +130,7 @@ _NORMALISERS = {
     kinds.NIT: _nit,
     kinds.IDENTIFIER: lambda column: _text(column).str.to_lowercase(),
     kinds.CEFR_LEVEL: _cefr_level,
+    kinds.CIE10: _cie10,
     kinds.DECISION: lambda column: _fold_accents(_text(column).str.to_uppercase()).replace(REVIEW_DECISION_ALIASES),
 }
 
@@ -120,7 +143,7 @@ def normalise(column: str, kind: str) -> pl.Expr:
 def typed(column: str, kind: str, name: str, default: str | None = None) -> pl.Expr:
     """A validated, normalised text column as its typed value under its English `name`."""
     expr = pl.col(column)
-    if kind == kinds.DATE:
+    if kind in (kinds.DATE, kinds.DATE_TIME):
         expr = expr.str.to_date(ISO_DATE)
     elif kind in (kinds.MONEY, kinds.INTEGER):
         expr = expr.cast(pl.Int64)
