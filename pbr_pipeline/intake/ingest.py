@@ -43,6 +43,8 @@ class FileReport:
     ignored_columns: tuple[str, ...] = ()
     error: str | None = None
     """Why the whole file was rejected, if it was."""
+    notes: tuple[str, ...] = ()
+    """What the reader decided about the file (RIPS JSON: how codSexo was read), in counts."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,12 @@ def table_files(data_dir: Path, month: str, table: InputTable) -> list[Path]:
     return sorted((path for path in candidates if path.is_file()), key=lambda path: path.name)
 
 
+def json_format(table: InputTable) -> str | None:
+    """The JSON document `table`'s files may also be (`rips`), as its model declares in
+    `Config.metadata["json_format"]`; None: the table takes no JSON."""
+    return (getattr(table.model.__config__, "metadata", None) or {}).get("json_format")
+
+
 def _is_skipped(path: Path) -> bool:
     # `~$name.xlsx` is the lock file Excel leaves beside an open workbook.
     return path.name.startswith((".", "~$"))
@@ -108,6 +116,7 @@ def ingest_table(data_dir: Path, month: str, table: InputTable, log: Log | None 
         reports.append(report)
         if log is not None:
             outcome = f"rejected whole: {report.error}" if report.error else f"{report.rows:,} rows"
+            outcome += "".join(f"; {note}" for note in report.notes)
             log(f"{table.name}: read {relative} ({outcome}) in {time.perf_counter() - started:.1f} s")
     schema = raw_schema(table)
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
@@ -125,7 +134,7 @@ def _ingest_file(path: Path, relative: str, month: str, table: InputTable) -> tu
         return pl.DataFrame([row], schema=raw_schema(table)), report
 
     try:
-        read = read_file(content, path.name, table.required_columns)
+        read = read_file(content, path.name, table.required_columns, json_format=json_format(table))
     except UnreadableFile as problem:
         return rejected_whole(str(problem))
 
@@ -174,4 +183,5 @@ def _how_read(read: FileRead | None) -> dict:
         "delimiter": read.delimiter,
         "header_row": read.header_row,
         "blank_rows": read.blank_rows,
+        "notes": read.notes,
     }

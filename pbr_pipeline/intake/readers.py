@@ -1,9 +1,11 @@
-"""Read one inbox file (CSV, XLSX or Parquet) into a frame of text cells.
+"""Read one inbox file (CSV, XLSX, Parquet, or RIPS JSON where the table takes it) into a frame
+of text cells.
 
 Every accepted shape of docs/formats.md comes out the same way: one Utf8 column per header as
 written in the file, plus `source_row`, the row number a person opening the file would see
 (CSV: the header line is row 1, so the first record is row 2; XLSX: the worksheet's own row
-number, title rows included; Parquet: the first record is row 1). Cells stay text here so that
+number, title rows included; Parquet: the first record is row 1; RIPS JSON: the service's
+position in the file, see rips_json). Cells stay text here so that
 validation can quote exactly what the operator wrote; typing happens after validation.
 
 A file that cannot be read raises `UnreadableFile` with a sentence an operator understands.
@@ -24,6 +26,10 @@ from pbr_pipeline.intake.headers import normalise_header
 from schemas.provenance import READ_ERROR, SOURCE_ROW
 
 ACCEPTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".parquet")
+JSON_SUFFIX = ".json"
+JSON_FORMATS = ("rips",)
+"""JSON documents a table may declare (its model's `Config.metadata["json_format"]`): `rips`,
+the RIPS JSON of Resolución 2275 de 2023 (pbr_pipeline.intake.rips_json)."""
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -43,26 +49,32 @@ class FileRead:
     frame: pl.DataFrame
     """Text columns named as in the file's header, plus `source_row`."""
     file_format: str
-    """`csv`, `xlsx` or `parquet`."""
+    """`csv`, `xlsx`, `parquet` or `json`."""
     encoding: str | None = None
-    """`utf-8`, `utf-8-sig` or `cp1252` for CSV; None otherwise."""
+    """`utf-8`, `utf-8-sig` or `cp1252` for CSV; `utf-8` or `utf-8-sig` for JSON; None otherwise."""
     delimiter: str | None = None
-    header_row: int = 1
+    header_row: int | None = 1
+    """None for JSON, which has no header."""
     blank_rows: int = 0
     """Records with no value at all, skipped (spreadsheets leave them behind)."""
+    notes: tuple[str, ...] = ()
+    """What the reader decided about the file, in counts and never values (RIPS: sex codes)."""
 
 
-def read_file(content: bytes, name: str, required_columns: Iterable[str]) -> FileRead:
+def read_file(
+    content: bytes, name: str, required_columns: Iterable[str], json_format: str | None = None
+) -> FileRead:
     """Read a file's bytes, choosing the reader from the content and the file name.
 
     `required_columns` are normalised header names; an XLSX header is the first row that
-    names them all, so a title row above it is skipped.
+    names them all, so a title row above it is skipped. `json_format` is the JSON document
+    the table also takes (`rips`), if any: only then is a `.json` file read.
     """
     suffix = Path(name).suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
-        raise UnreadableFile(
-            f"unknown file type {suffix or '(no extension)'!r}; the inbox accepts .csv, .xlsx and .parquet"
-        )
+    accepted = ACCEPTED_SUFFIXES + ((JSON_SUFFIX,) if json_format else ())
+    if suffix not in accepted:
+        takes = ".csv, .xlsx, .parquet and .json (RIPS JSON)" if json_format else ".csv, .xlsx and .parquet"
+        raise UnreadableFile(f"unknown file type {suffix or '(no extension)'!r}; this folder takes {takes}")
     if not content.strip():
         raise UnreadableFile("the file is empty")
     if content.startswith(_OLE_MAGIC):
@@ -71,9 +83,23 @@ def read_file(content: bytes, name: str, required_columns: Iterable[str]) -> Fil
         read = _read_parquet(content)
     elif content.startswith(_ZIP_MAGIC):
         read = _read_xlsx(content, set(required_columns))
+    elif json_format and (suffix == JSON_SUFFIX or content[:4096].lstrip(_UTF8_BOM + b" \t\r\n").startswith(b"{")):
+        read = _read_json(content, json_format)
     else:
         read = _read_csv(content)
     return _drop_blank_records(read)
+
+
+def _read_json(content: bytes, json_format: str) -> FileRead:
+    if json_format not in JSON_FORMATS:
+        raise ValueError(f"unknown JSON format {json_format!r}; known: {', '.join(JSON_FORMATS)}")
+    from pbr_pipeline.intake.rips_json import RipsShapeError, read_rips_json  # only RIPS folders need it
+
+    try:
+        read = read_rips_json(content)
+    except RipsShapeError as problem:
+        raise UnreadableFile(str(problem)) from None
+    return FileRead(frame=read.frame, file_format="json", encoding=read.encoding, header_row=None, notes=read.notes)
 
 
 def _read_csv(content: bytes) -> FileRead:
@@ -265,6 +291,7 @@ def _drop_blank_records(read: FileRead) -> FileRead:
         delimiter=read.delimiter,
         header_row=read.header_row,
         blank_rows=read.frame.height - kept.height,
+        notes=read.notes,
     )
 
 
