@@ -15,12 +15,14 @@ from pbr_pipeline.core.months import month_index
 from assets.resources import InboxResource, WarehouseResource
 from pbr_pipeline.identity.review_sheet import review_sheet, write_review_sheets
 from pbr_pipeline.identity.reviews import review_audit
-from pbr_pipeline.programmes import LINKAGE_REGISTRY, readers_of
-from pbr_pipeline.identity.second_pass import find_links, frozen_links, registry_inputs, registry_people
+from pbr_pipeline.programmes import LINKAGE_REGISTRY, REGISTRIES, readers_of
+from pbr_pipeline.identity.claim_cases import NAMES
+from pbr_pipeline.identity.registry_cases import find_registry_links
+from pbr_pipeline.identity.second_pass import enrolled_people, find_links, frozen_links, frozen_of, registry_inputs, registry_people
 from pbr_pipeline.core.warehouse import atomic_write_bytes
 
 LINKAGE_INPUTS = [dg.AssetDep(name, partition_mapping=AS_OF_MONTHS)
-                  for name in ("enrolments", "claims", LINKAGE_REGISTRY.name, "reviews")]
+                  for name in ("enrolments", "claims", *(registry.name for registry in REGISTRIES), "reviews")]
 
 
 @dg.asset(partitions_def=monthly_partitions, group_name="linkage", kinds={"splink", "parquet"}, tags={"pbr/access": "restricted"},
@@ -47,27 +49,40 @@ def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     first_month = first_inbox_month(inbox)
     in_force = model_in_force(warehouse.path, month, first_month, registry.height)
     previous = stored_state(warehouse, inbox, "person_links", month)
+    frozen = frozen_links(previous)
     result = find_links(claims, enrolled, registry, employers, thresholds, registry_name=LINKAGE_REGISTRY.name,
-                        model=in_force.model, frozen=frozen_links(previous))
+                        model=in_force.model, frozen=frozen_of(frozen, LINKAGE_REGISTRY.name, with_claims=True))
+    # Every other registry a programme reads: its own registry cases, scored by the same model.
+    cases = [result.cases]
+    for other in REGISTRIES:
+        if other is LINKAGE_REGISTRY:
+            continue
+        people = enrolled_people(known.enrolments.filter(pl.col("programme").is_in(readers_of(other))))
+        if people.height:
+            cases.append(find_registry_links(people, registry_people(registry_scan(warehouse.path, month, other.name)).collect(),
+                                             result.model, thresholds, registry_name=other.name,
+                                             frozen=frozen_of(frozen, other.name)))
+    all_cases = pl.concat(cases, how="diagonal_relaxed").sort("kind", "registry", "case_id")
     training = in_force.training or Training(trained_in=month, enrolled_people=enrolled["document"].n_unique(),
                                              registry_people=registry.height)
     folder = linkage_folder(warehouse.path, month)
     model_path = store_model(warehouse.path, month, result.model, training)
     claims_model_path = result.claims_model.save(folder / "claims_model.json")
     atomic_write_bytes(folder / "claims_employer_evidence.json", (result.employer_evidence.to_json() + "\n").encode("utf-8"))
-    in_review = result.cases.filter(pl.col("matcher_decision") == REVIEW).select("case_id", "left", "document")
+    in_review = all_cases.filter((pl.col("matcher_decision") == REVIEW) & pl.col("registry").fill_null(LINKAGE_REGISTRY.name).eq(
+        LINKAGE_REGISTRY.name)).select("case_id", "left", "document")
     reviewed_pairs = result.explanations.join(
         in_review.select(pl.col("left").alias("left_id"), pl.col("document").alias("right_id")), on=["left_id", "right_id"], how="semi"
     )
     charts = write_charts(result.model, reviewed_pairs, folder)
     context.log.info(f"linkage model: {result.model.note}")
     return dg.Output(
-        result.cases,
+        all_cases,
         metadata=table_metadata(
-            result.cases,
-            frame_schema(result.cases),
+            all_cases,
+            frame_schema(all_cases),
             {
-                "cases": counts_by(result.cases, "kind", "matcher_decision"),
+                "cases": counts_by(all_cases, "kind", "registry", "matcher_decision"),
                 "model_origin": in_force.why,
                 "model_trained": result.model.trained,
                 "model_note": result.model.note,
@@ -92,13 +107,22 @@ def review_queue(
     known = known_as_of(context, warehouse, inbox, with_registries=False)
     month = context.partition_key
     in_review = links_as_of(person_links, known.reviews, month_index(month)).filter(pl.col("decision") == REVIEW)
-    # Only the registry people the cases point at: the filter is pushed into the PILA scan.
-    # Registry cases show the registry person; claim cases the registry names of the claim's document.
-    claim_documents = known.claims.join(in_review.filter(pl.col("kind") == CLAIM_CASE).select(pl.col("left").alias("claim_id")),
-                                        on="claim_id", how="semi").select("document")
-    wanted = pl.concat([in_review.filter(pl.col("kind") == REGISTRY_CASE).select("document"), claim_documents]).unique().lazy()
-    registry = registry_people(registry_scan(warehouse.path, month, LINKAGE_REGISTRY.name).join(wanted, on="document", how="semi")).collect()
-    sheet = review_sheet(in_review, known.claims, known.enrolments, registry)
+    # Per registry, only the registry people the cases point at: the filter is pushed into the
+    # scan. Registry cases show the registry person; claim cases (those of the registry the
+    # second pass is trained on) the registry names of the claim's document.
+    sheets = []
+    for registry_def in REGISTRIES:
+        mine = in_review.filter(pl.col("registry").fill_null(LINKAGE_REGISTRY.name) == registry_def.name)
+        if registry_def is not LINKAGE_REGISTRY and mine.height == 0:
+            continue
+        claim_documents = known.claims.join(mine.filter(pl.col("kind") == CLAIM_CASE).select(pl.col("left").alias("claim_id")),
+                                            on="claim_id", how="semi").select("document")
+        wanted = pl.concat([mine.filter(pl.col("kind") == REGISTRY_CASE).select("document"), claim_documents]).unique().lazy()
+        registry = registry_people(registry_scan(warehouse.path, month, registry_def.name).join(wanted, on="document", how="semi")).collect()
+        # A registry without names (RIPS) shows them empty.
+        registry = registry.with_columns(pl.lit(None, pl.String).alias(name) for name in NAMES if name not in registry.columns)
+        sheets.append(review_sheet(mine, known.claims, known.enrolments, registry))
+    sheet = pl.concat(sheets, how="diagonal_relaxed").sort("kind", "id_caso")
     written = write_review_sheets(sheet, warehouse.path / "review_sheets" / f"month={month}")
     return dg.Output(sheet, metadata=table_metadata(sheet, frame_schema(sheet), {
         "cases_in_review": sheet.height, "files": ", ".join(path.name for path in written)}))

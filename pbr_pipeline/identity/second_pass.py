@@ -66,6 +66,14 @@ def frozen_links(previous: pl.DataFrame | None) -> pl.DataFrame | None:
     return previous.filter(pl.col("matcher_decision") == ACCEPT)
 
 
+def frozen_of(frozen: pl.DataFrame | None, registry: str, *, with_claims: bool = False) -> pl.DataFrame | None:
+    """The frozen registry cases of `registry` (and the frozen claim cases, `with_claims`)."""
+    if frozen is None:
+        return None
+    mine = (pl.col("kind") == REGISTRY_CASE) & (pl.col("registry") == registry)
+    return frozen.filter(mine | (pl.col("kind") == CLAIM_CASE) if with_claims else mine)
+
+
 def enrolled_people(enrolments: pl.DataFrame) -> pl.DataFrame:
     """One person record per canonical document: the earliest enrolment row's fields."""
     return (
@@ -77,15 +85,26 @@ def enrolled_people(enrolments: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def registry_people(pila: pl.LazyFrame) -> pl.LazyFrame:
-    """One person record per canonical document in the registry: the names of its first row,
-    and the month index it was first delivered in."""
+PERSON_FIELDS = ("document_type", "document_number", *NAMES, "birth_date", "sex")
+"""What a registry may hold of a person. Each registry holds its own subset (PILA: names, no
+birth date; RIPS: birth date and sex, no names); what it lacks weighs nothing."""
+
+
+def registry_people(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """One person record per canonical document in the registry: the person fields the registry
+    has (PERSON_FIELDS) as its first row holds them, and the month index it was first
+    delivered in."""
+    has = [field for field in PERSON_FIELDS if field in rows.collect_schema().names()]
     return (
-        pila.sort("inbox_index", "source_file", "source_row")
+        rows.sort("inbox_index", "source_file", "source_row")
         .group_by("document", maintain_order=True)
         .first()
-        .select(pl.col("document").alias("id"), "inbox_index", "document_type", "document_number", *NAMES)
+        .select(pl.col("document").alias("id"), "inbox_index", *has)
     )
+
+
+def has_names(people: pl.DataFrame) -> bool:
+    return any(name in people.columns for name in NAMES)
 
 
 def registry_inputs(pila: pl.LazyFrame, enrolments: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
