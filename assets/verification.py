@@ -14,6 +14,7 @@ from pbr_pipeline.money.contract_versions import EditedContract, refuse_edited_c
 from pbr_pipeline.money.contracts import ContractError, contracts_frame, load_contracts
 from pbr_pipeline.verify import tables as verification
 from pbr_pipeline.verify.as_of import Known, load_known
+from pbr_pipeline.verify.health_evidence import health_evidence as health_evidence_rows
 from pbr_pipeline.verify.state import MissingState, previous_partition
 from schemas.outcomes import ClaimsVerified, OutcomesUnclaimed, PersonIndex
 
@@ -157,6 +158,28 @@ def outcomes_unclaimed(
         table,
         metadata=table_metadata(table, column_schema(OutcomesUnclaimed.to_schema()), {"by_operator_and_outcome": counts_by(table, "owner_operator", "outcome")}),
     )
+
+
+@dg.asset(partitions_def=monthly_partitions, group_name="verification", deps=AS_OF_INPUTS, kinds={"polars", "parquet"},
+          tags={"pbr/access": "verifiers"})
+def health_evidence(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    inbox: InboxResource,
+    contracts: pl.DataFrame,
+    minimum_wages: pl.DataFrame,
+    poverty_lines: pl.DataFrame,
+    person_links: pl.DataFrame,
+) -> dg.Output[pl.DataFrame]:
+    """VERIFIERS ONLY: holds diagnoses (CIE-10), services, technologies and providers, health
+    data that Law 1581 of 2012 (art. 5) calls sensitive. The RIPS rows behind every health
+    claim's verdict as of the month, by claim id, with the file and service a verifier opens.
+    Analyst tables show a health verdict, its date and the subject key only: their evidence
+    lists say the rows are here."""
+    known = known_as_of(context, warehouse, inbox, person_links)
+    table = health_evidence_rows(known, contracts, reference_tables(minimum_wages, poverty_lines), person_links)
+    # Counts only in the metadata: no code or date of a health service leaves this table.
+    return dg.Output(table, metadata=table_metadata(table, frame_schema(table), {"claims": table["claim_id"].n_unique()}))
 
 
 @as_of_asset

@@ -13,7 +13,7 @@ from assets.manifest import run_manifest
 from assets.payments import ledger, payment_summary
 from assets.quarantine import rejected_rows
 from assets.validation import validation_assets
-from assets.verification import claims_verified, contracts, outcomes_unclaimed, person_index
+from assets.verification import claims_verified, contracts, health_evidence, outcomes_unclaimed, person_index
 from assets.resources import InboxResource, ParquetIOManager, WarehouseResource
 from pbr_pipeline.core.settings import Settings
 
@@ -43,7 +43,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[
             *raw_assets, *validation_assets, rejected_rows,
             contracts, person_links, review_queue, review_decisions,
-            claims_verified, outcomes_unclaimed, person_index, ledger, payment_summary, run_manifest,
+            claims_verified, outcomes_unclaimed, health_evidence, person_index, ledger, payment_summary, run_manifest,
         ],
         asset_checks=[*asset_checks, *ledger_checks, *expectation_checks],
         jobs=[monthly_job, ingest_job],

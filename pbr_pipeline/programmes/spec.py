@@ -42,6 +42,10 @@ class Registry:
     names_people: bool = False
     """Rows carry the person's names (and the claim's support, e.g. the employer): the
     probabilistic second pass links enrolled people and claims through this registry."""
+    sensitive: bool = False
+    """Health data (Law 1581 of 2012, art. 5): its rows never reach an analyst table. Evidence
+    rows from it are shown there as one line naming the registry; the rows themselves are in
+    the verifier-only `health_evidence` table."""
 
     @property
     def name(self) -> str:

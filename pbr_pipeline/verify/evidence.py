@@ -41,6 +41,29 @@ def evidence_rows(spans: pl.DataFrame, rows: pl.DataFrame, *, on: list[str], wit
     )
 
 
+RESTRICTED_EVIDENCE = "health data: the rows are in the verifier-only table health_evidence"
+
+
+def redacted(frame: pl.DataFrame, sensitive: tuple[str, ...]) -> pl.DataFrame:
+    """`frame`'s `evidence_rows` with the rows of `sensitive` registries folded into one row per
+    registry that names it and says where the rows are: no file, row, date or description of a
+    health service reaches an analyst table."""
+    if not sensitive or frame.height == 0:
+        return frame
+    row = pl.element()
+    kept = pl.col("evidence_rows").list.filter(~row.struct.field("registry").is_in(sensitive))
+    folded = pl.col("evidence_rows").list.eval(
+        row.struct.field("registry").filter(row.struct.field("registry").is_in(sensitive)).unique(maintain_order=True)
+    )
+    placeholders = folded.list.eval(
+        pl.struct(
+            pl.element().alias("registry"), pl.lit(None, pl.String).alias("source_file"), pl.lit(None, pl.Int64).alias("source_row"),
+            pl.lit(None, pl.Date).alias("fact_date"), pl.lit(RESTRICTED_EVIDENCE).alias("shows"), pl.lit(None, pl.Boolean).alias("counts"),
+        )
+    )
+    return frame.with_columns(pl.concat_list(kept, placeholders).cast(EVIDENCE_ROWS).alias("evidence_rows"))
+
+
 def index_to_month_start(index: pl.Expr) -> pl.Expr:
     """A month index (core.months.month_index) as the first day of its month."""
     return pl.date(index // 12, index % 12 + 1, 1)

@@ -17,7 +17,7 @@ from pbr_pipeline.identity.matching import NONE
 from pbr_pipeline.programmes import PROGRAMMES
 from pbr_pipeline.programmes.spec import EVIDENCE_COLUMNS, Facts, Programme
 from pbr_pipeline.verify.as_of import Known, current_rows
-from pbr_pipeline.verify.evidence import EMPTY_EVIDENCE
+from pbr_pipeline.verify.evidence import EMPTY_EVIDENCE, redacted
 from pbr_pipeline.verify.gates import covering_contracts, enrolment_links, gate_verdict, owners, with_duplicates
 from schemas.outcomes import EVIDENCE_ROWS
 
@@ -72,23 +72,31 @@ def programme_facts(programme: Programme, claims: pl.DataFrame, contracts: pl.Da
     )
 
 
+def sensitive_registries(programme: Programme) -> tuple[str, ...]:
+    """Names of the health-data registries `programme` reads (their rows stay out of analyst tables)."""
+    return tuple(registry.name for registry in programme.registries if registry.sensitive)
+
+
 def judge_by_programme(gated: pl.DataFrame, contracts: pl.DataFrame, known: Known, registries: dict[str, pl.DataFrame],
-                       reference: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """EVIDENCE_COLUMNS for every claim of `gated` whose programme the pipeline verifies."""
+                       reference: dict[str, pl.DataFrame], redact: bool = True) -> pl.DataFrame:
+    """EVIDENCE_COLUMNS for every claim of `gated` whose programme the pipeline verifies; with
+    `redact`, evidence rows of health-data registries folded (`evidence.redacted`)."""
     judged = [pl.DataFrame(schema={**_EVIDENCE_SCHEMA, "evidence_rows": EVIDENCE_ROWS})]
     for programme in PROGRAMMES:
         claims = gated.filter(pl.col("programme") == programme.code)
         if claims.height:
             facts = programme_facts(programme, claims, contracts, known, registries, reference)
-            judged.append(programme.evidence(facts).select(EVIDENCE_COLUMNS))
+            evidence = programme.evidence(facts).select(EVIDENCE_COLUMNS)
+            judged.append(redacted(evidence, sensitive_registries(programme)) if redact else evidence)
     return pl.concat(judged, how="diagonal_relaxed")
 
 
 def judge_claims(known: Known, contracts: pl.DataFrame, reference: dict[str, pl.DataFrame],
-                 cases: pl.DataFrame | None = None) -> pl.DataFrame:
+                 cases: pl.DataFrame | None = None, redact: bool = True) -> pl.DataFrame:
     """Every claim received up to the month with its verdict as of the month, its owner,
     contract, match method and evidence; `document` is still the canonical document (the
-    caller replaces it by the subject key). `cases` are the links in force (second pass)."""
+    caller replaces it by the subject key). `cases` are the links in force (second pass).
+    Without `redact`, health-data evidence rows stay whole (the verifier-only table)."""
     run = month_index(known.month)
     claims, registries = link_claims(known.claims, known.registries, cases, known.reviews, run, PROGRAMME_REGISTRIES)
     frame = with_duplicates(claims)
@@ -105,7 +113,7 @@ def judge_claims(known: Known, contracts: pl.DataFrame, reference: dict[str, pl.
         .with_columns(gate_verdict().alias("gate"))
     )
     passed = frame.filter(pl.col("gate").is_null())
-    judged = judge_by_programme(passed, contracts, known, registries, reference)
+    judged = judge_by_programme(passed, contracts, known, registries, reference, redact)
     gate = pl.col("gate")
     return (
         frame.join(judged, on="claim_id", how="left")

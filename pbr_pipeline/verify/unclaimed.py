@@ -18,7 +18,8 @@ from pbr_pipeline.identity.links import link_claims
 from pbr_pipeline.programmes import PROGRAMMES
 from pbr_pipeline.verify.as_of import Known
 from pbr_pipeline.verify.gates import covering_contracts, owners
-from pbr_pipeline.verify.judge import PROGRAMME_REGISTRIES, programme_facts
+from pbr_pipeline.verify.evidence import redacted
+from pbr_pipeline.verify.judge import PROGRAMME_REGISTRIES, programme_facts, sensitive_registries
 from schemas.outcomes import EVIDENCE_ROWS, VERIFIED
 
 DEFAULT_RULES = "(default rules)"
@@ -51,7 +52,8 @@ def unclaimed_outcomes(known: Known, contracts: pl.DataFrame, reference: dict[st
             )
         )
         would_be = would_be.join(covering_contracts(would_be, terms, date="enrolled_on"), on="claim_id", how="left")
-        shown = programme.evidence(programme_facts(programme, would_be, contracts, known, registries, reference))
+        shown = redacted(programme.evidence(programme_facts(programme, would_be, contracts, known, registries, reference)),
+                         sensitive_registries(programme))
         found.append(
             would_be.join(shown.filter(pl.col("status") == VERIFIED), on="claim_id")
             .select(
