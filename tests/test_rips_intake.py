@@ -249,12 +249,13 @@ def test_entries_that_are_not_objects_are_rejected_in_place(data_dir):
 def test_services_beside_the_users_belong_to_a_lone_user_only(data_dir):
     one = _invoice()
     one["usuarios"] = one["usuarios"][:1]
-    one["servicios"] = one["usuarios"][0].pop("servicios")
+    one = {"servicios": one["usuarios"][0].pop("servicios")} | one  # written ahead of usuarios
     two = _invoice()
     two["servicios"] = {"consultas": two["usuarios"][0]["servicios"].pop("consultas")}
     ingested, validated = _run(data_dir, {"one.json": _json(one), "two.json": _json(two)})
     lone = validated.valid.filter(pl.col("source_file").str.ends_with("one.json"))
     assert lone.height == 6 and lone["locator"][0] == "servicios.consultas[0]"
+    assert lone["source_row"].to_list() == list(range(1, 7))
     assert lone["document_number"].unique().to_list() == ["1098765432"]
     rejected = validated.rejected.filter(pl.col("source_file").str.ends_with("two.json"))
     assert rejected.height == 2

@@ -464,11 +464,13 @@ class _Reader:
             .otherwise(pl.col(_SEX_CODE))
         )
         cells = {name: pl.col(name) for name in _ROW_CELLS} | {"num_factura": pl.lit(invoice, pl.String), "sexo": sex}
-        frame = (
-            pl.concat(self.batches, how="vertical")
-            .sort(SOURCE_ROW)
-            .select(*(cells[name].alias(name) for name in COLUMNS), SOURCE_ROW, READ_ERROR)
-        )
+        frame = pl.concat(self.batches, how="vertical")
+        self.batches = []
+        if not frame.get_column(SOURCE_ROW).is_sorted():
+            # Only services written beside usuarios, ahead of them, come out of order; sorting
+            # every file would double its memory for nothing.
+            frame = frame.sort(SOURCE_ROW)
+        frame = frame.select(*(cells[name].alias(name) for name in COLUMNS), SOURCE_ROW, READ_ERROR)
         return RipsRead(frame=frame, encoding=encoding, notes=tuple(notes))
 
 
