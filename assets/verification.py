@@ -183,11 +183,14 @@ def health_evidence(
 
 
 @as_of_asset
-def person_index(context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource) -> dg.Output[pl.DataFrame]:
+def person_index(context: dg.AssetExecutionContext, warehouse: WarehouseResource, inbox: InboxResource,
+                 person_links: pl.DataFrame) -> dg.Output[pl.DataFrame]:
     """The linked person index as of the month: one row per person key that enrolments or
     claims mention, the document types seen, whether the person is enrolled, claimed and in
-    the registry, and how the records were linked (EXACT, TI_CC, LEADING_ZEROS)."""
-    known = known_as_of(context, warehouse, inbox)
+    a registry, and how the records were linked (EXACT, TI_CC, LEADING_ZEROS)."""
+    # The state the other as-of tables read (the linked registry people's rows change nothing
+    # here: only people enrolments or claims mention are listed), loaded once per run.
+    known = known_as_of(context, warehouse, inbox, person_links)
     table = verification.person_index(known, person_key_secret())
     return dg.Output(
         table,

@@ -71,8 +71,11 @@ _QUALIFYING_PARAMETERS = ("qualifying_contributor_types", "min_days", "ibc_at_le
 def _with_rule_set(frame: pl.DataFrame) -> pl.DataFrame:
     """Add `rule_set`, a readable id of the qualifying-month parameters: claims whose contracts
     share them share one evaluation of each PILA row."""
-    ids = [json.dumps(rules, sort_keys=True) for rules in frame.select(_QUALIFYING_PARAMETERS).iter_rows(named=True)]
-    return frame.with_columns(pl.Series("rule_set", ids, dtype=pl.String))
+    # One id per distinct parameter set (a handful), not per claim.
+    sets = frame.select(_QUALIFYING_PARAMETERS).unique(maintain_order=True)
+    ids = [json.dumps(rules, sort_keys=True) for rules in sets.iter_rows(named=True)]
+    return frame.join(sets.with_columns(pl.Series("rule_set", ids, dtype=pl.String)), on=list(_QUALIFYING_PARAMETERS),
+                      how="left", nulls_equal=True, maintain_order="left")
 
 
 def qualifying_rows(rows: pl.DataFrame, minimum_wages: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:

@@ -91,8 +91,49 @@ def current_rows(rows: pl.DataFrame, registry: Registry, month: str) -> pl.DataF
     )
 
 
+_LAST_LOADED: dict[tuple, Known] = {}
+"""The as-of state last loaded in this process, by what it was loaded from (`_fingerprint`).
+A monthly run's stages read the same state one after another in one process; reading and
+cutting down every registry to date again for each of them cost a bench month 12 as much as
+the rest of those stages together."""
+
+
+def _fingerprint(warehouse: Path, month: str, extra_documents: pl.DataFrame | None, with_registries: bool) -> tuple:
+    """What a state is loaded from: the month, the partition files of every table read up to
+    it (path, size, modification time: a rewritten partition is another state) and the extra
+    documents."""
+    files = []
+    for table in (*AS_OF_TABLES, "reviews"):
+        for path in sorted((warehouse / table).glob(f"month=*/{PARTITION_FILE}")):
+            if path.parent.name.removeprefix("month=") <= month:
+                stat = path.stat()
+                files.append((str(path), stat.st_size, stat.st_mtime_ns))
+    # Extra documents only add registry rows: without registries they change nothing.
+    extra = None if extra_documents is None or not with_registries else int(extra_documents.get_column("document").sort().hash().sum())
+    return (str(warehouse.resolve()), month, with_registries, extra, tuple(files))
+
+
 def load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl.DataFrame | None = None,
                with_registries: bool = True) -> Known:
+    """The as-of state for `month` (the last one loaded in this process when nothing it is
+    loaded from has changed); raises MissingMonths if an earlier inbox month is missing."""
+    key = _fingerprint(warehouse, month, extra_documents, with_registries)
+    if key in _LAST_LOADED:
+        return _LAST_LOADED[key]
+    if not with_registries:
+        # The rosters, claims and reviews of a state loaded with registries, from the same files.
+        for (loaded_from, loaded_month, _, _, files), known in _LAST_LOADED.items():
+            if (loaded_from, loaded_month, files) == (key[0], key[1], key[4]):
+                return Known(month=known.month, enrolments=known.enrolments, claims=known.claims,
+                             registries={name: rows.clear() for name, rows in known.registries.items()}, reviews=known.reviews)
+    known = _load_known(warehouse, data_dir, month, extra_documents, with_registries)
+    _LAST_LOADED.clear()
+    _LAST_LOADED[key] = known
+    return known
+
+
+def _load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl.DataFrame | None = None,
+                with_registries: bool = True) -> Known:
     """The as-of state for `month`; raises MissingMonths if an earlier inbox month is missing.
 
     `extra_documents` (a `document` column) are registry people the second pass linked to
