@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from pbr_pipeline.programmes.bilinguismo import BILINGUISMO
 from pbr_pipeline.programmes.empleo import EMPLEO
+from pbr_pipeline.programmes.salud_materna import SALUD_MATERNA
+from pbr_pipeline.programmes.salud_transmisibles import SALUD_TRANSMISIBLES
 from pbr_pipeline.programmes.spec import Programme, Registry
 
 PROGRAMMES: tuple[Programme, ...] = (
     EMPLEO,
     BILINGUISMO,
+    SALUD_MATERNA,
+    SALUD_TRANSMISIBLES,
 )
 
 BY_CODE: dict[str, Programme] = {programme.code: programme for programme in PROGRAMMES}
