@@ -49,7 +49,7 @@ from .corrections import take_back_a_verified_month
 from .truth import claim_truth, invalid_truth, people_truth, unclaimed_outcomes, write_ground_truth
 from .verdicts import Judge, decide, identity_key, key_periods, linked_rosters, person_keys, roster_listings
 from .world import INVALID_PEOPLE, World, simulate, stream
-from . import bilinguismo
+from . import bilinguismo, health
 
 __all__ = ["GenerationSummary", "generate", "Noise", "NONE", "LOW", "REALISTIC", "HIGH", "LEVELS"]
 
@@ -69,6 +69,8 @@ class GenerationSummary:
     pila_rows: int
     exam_rows: int
     """Rows of the `examenes_ingles` extracts (invalid rows not counted)."""
+    rips_rows: int
+    """Services in the `rips` files (JSON and CSV; corrections and invalid rows counted)."""
     files_written: int
     """Inbox files written."""
     records: int
@@ -127,19 +129,24 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
     off = written["noise"].str.contains(r"(^|\|)(typo|wrong_type)(\||$)").to_numpy()
     noisy = set(sent.roster.person[written["roster"].to_numpy()[off]].tolist())
     noisy |= set(np.flatnonzero(world.population.new_number != "").tolist())
+    taken = _numbers_in_use(world, sent)
     added = bilinguismo.simulate_and_write(out_dir, seed=seed, people=people, timeline=timeline, employment=world,
-                                           first_person=people + INVALID_PEOPLE, taken=_numbers_in_use(world, sent),
-                                           noise=noise, say=say)
+                                           first_person=people + INVALID_PEOPLE, taken=taken, noise=noise, say=say)
+    cared = health.simulate_and_write(out_dir, seed=seed, people=people, timeline=timeline, employment=world,
+                                      first_person=people + INVALID_PEOPLE + added.people.height,
+                                      first_op=len(world.codes) + bilinguismo.operator_count(len(world.codes)),
+                                      taken=taken, noise=noise, say=say)
     claims = claim_truth(world, judge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid,
                          linked_rosters(sent.roster, sent.rows[ROSTERS]), noisy)
     invalid = invalid_truth(sent.invalid, sent.rows, pila_rows, sent.broken)
     write_ground_truth(
         out_dir,
-        people=pl.concat([people_truth(world, sent.roster), added.people]),
-        claims=pl.concat([claims, added.claims]).sort(["received_month", "source_file", "source_row"]),
-        unclaimed=pl.concat([unclaimed_outcomes(world, judge, sent.claims, decisions), added.unclaimed]),
-        invalid=pl.concat([invalid, added.invalid]).sort(["source_file", "source_row"]),
-        files=files + added.files,
+        people=pl.concat([people_truth(world, sent.roster), added.people, cared.people]),
+        claims=pl.concat([claims, added.claims, cared.claims]).sort(["received_month", "source_file", "source_row"]),
+        unclaimed=pl.concat([unclaimed_outcomes(world, judge, sent.claims, decisions), added.unclaimed,
+                             cared.unclaimed]),
+        invalid=pl.concat([invalid, added.invalid, cared.invalid]).sort(["source_file", "source_row"]),
+        files=files + added.files + cared.files,
     )
     records = [
         operator_records(ROSTERS, sent.rows[ROSTERS], ids_of(world.population, sent.roster.person), world.extras,
@@ -148,13 +155,15 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
                          sent.invalid),
         pila_records(identities.frame(world.population, registry_names), sent.invalid, pila_rows, world.extras),
     ]
-    records += added.records
+    records += added.records + cared.records
     write_records(out_dir, records)
     summary = GenerationSummary(
-        people=people, enrolled=len(world.enrolments.person) + added.enrolled,
-        roster_rows=sent.rows[ROSTERS].height + added.roster_rows, claims=sent.rows[CLAIMS].height + added.claim_rows,
+        people=people, enrolled=len(world.enrolments.person) + added.enrolled + cared.enrolled,
+        roster_rows=sent.rows[ROSTERS].height + added.roster_rows + cared.roster_rows,
+        claims=sent.rows[CLAIMS].height + added.claim_rows + cared.claim_rows,
         pila_rows=sum(extract.record.data_rows for extract in extracts), exam_rows=added.exam_rows,
-        files_written=len(files) + len(added.files), records=sum(part.height for part in records),
+        rips_rows=sum(record.data_rows for record in cared.files if record.kind == "rips"),
+        files_written=len(files) + len(added.files) + len(cared.files), records=sum(part.height for part in records),
     )
     say(f"done: {summary.files_written} inbox files, {summary.claims:,} claims, {summary.pila_rows:,} pila rows")
     return summary

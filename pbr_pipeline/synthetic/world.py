@@ -20,7 +20,7 @@ from .timeline import Timeline, first_day, last_day
 
 _STREAMS = ("population", "extras", "employers", "enrolments", "exits", "spells", "seconds", "special", "claims",
             "layout", "rosters", "registry_names", "invalid", "withdrawal",
-            "renewals", "noise_claims", "noise_rosters", "noise_registry", "bilinguismo")
+            "renewals", "noise_claims", "noise_rosters", "noise_registry", "bilinguismo", "health")
 """New streams go at the end: a stream's seed is its position."""
 
 INVALID_PEOPLE = 9
