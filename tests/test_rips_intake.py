@@ -384,8 +384,7 @@ def test_notes_and_reasons_hold_no_document_or_diagnosis(data_dir):
         validated.rejected.filter(pl.col("column").is_in(["dx_principal", "dx_relacionado"])).height
 
 
-def test_reading_is_streaming_in_batches():
-    """Many services come back in document order across the reader's batches."""
+def test_many_services_keep_document_order_across_the_readers_batches():
     document = _invoice()
     consultation = document["usuarios"][0]["servicios"]["consultas"][0]
     users = []

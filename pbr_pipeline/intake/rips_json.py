@@ -289,7 +289,7 @@ class _Reader:
     def _on_user(self, event: str) -> None:
         if event == "start_map":
             self.user = _User(self.user_count)
-            self.where = f"usuarios[{self.user_count}]"
+            self.where = self._locator(f"usuarios[{self.user_count}]")
             self.user_count += 1
         elif event == "end_map":
             self._finish_user()
