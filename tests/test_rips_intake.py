@@ -16,14 +16,15 @@ from pbr_pipeline.intake.ingest import ingest_table, json_format
 from pbr_pipeline.intake.input_table import InputTable
 from pbr_pipeline.intake.readers import UnreadableFile, read_file
 from pbr_pipeline.intake.rips_json import COLUMNS, read_rips_json
-from pbr_pipeline.intake.tables import ENROLMENTS
 from pbr_pipeline.intake.validate import rejected_rows_per_file, validate_table
+from schemas.enrolments import EnrolmentRoster
 from schemas.registries.rips import RipsServices
-from tests.conftest import ENROLMENT_ROW, MONTH, csv_bytes, put
+from tests.conftest import MONTH, csv_bytes, put
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rips"
 FOLDER = f"inbox/{MONTH}/registros/rips"
 RIPS = InputTable("rips", RipsServices, inbox_folder="registros/rips")
+ENROLMENTS = InputTable("enrolments", EnrolmentRoster, inbox_folder="inscripciones")
 PROFESSIONAL = "63555111"
 """The health professional's document in the fixture's service objects: never a subject."""
 
