@@ -22,6 +22,7 @@ import pytest
 from pbr_pipeline.core.months import add_months, parse_month_range
 from pbr_pipeline.synthetic import HIGH, LEVELS, NONE, REALISTIC, Noise, generate
 from pbr_pipeline.synthetic.bilinguismo import SCENARIOS as BILINGUISMO_LABELS
+from pbr_pipeline.synthetic.health import SCENARIOS as HEALTH_LABELS
 from pbr_pipeline.synthetic.noise import KINDS
 from pbr_pipeline.synthetic.scenarios import SCENARIOS as LABELS
 from schemas.codes import DEPENDENT_CONTRIBUTOR_TYPES, nit_check_digit
@@ -297,8 +298,8 @@ def test_refuses_a_folder_that_already_holds_data(out):
 
 def test_inbox_layout_follows_formats_md(out, truth):
     inbox = sorted(str(p.relative_to(out)) for p in (out / "inbox").rglob("*") if p.is_file())
-    folders = "inscripciones|reportes|registros/pila|registros/examenes_ingles"
-    pattern = re.compile(rf"inbox/(\d{{4}}-\d{{2}})/({folders})/[^/]+\.(csv|xlsx|parquet)")
+    folders = "inscripciones|reportes|registros/pila|registros/examenes_ingles|registros/rips"
+    pattern = re.compile(rf"inbox/(\d{{4}}-\d{{2}})/({folders})/[^/]+\.(csv|xlsx|parquet|json)")
     for path in inbox:
         match = pattern.fullmatch(path)
         assert match, path
@@ -306,7 +307,7 @@ def test_inbox_layout_follows_formats_md(out, truth):
     assert sorted(truth["files"]["path"]) == inbox
     for month in MONTHS:
         kinds = set(truth["files"].filter(pl.col("month") == month)["kind"])
-        assert kinds == {"inscripciones", "reportes", "pila", "examenes_ingles"}, month
+        assert kinds == {"inscripciones", "reportes", "pila", "examenes_ingles", "rips"}, month
     assert (out / "reference/smmlv.csv").read_text() == (
         "anio,valor\n2023,1160000\n2024,1300000\n2025,1423500\n2026,1750905\n")
     lines = (out / "reference/lineas_pobreza.csv").read_text().splitlines()
@@ -451,7 +452,8 @@ def test_claims_ground_truth_points_at_real_rows(truth, operator_files):
         record = records[int(claim["source_row"])]
         assert record["operador"] == claim["operador"]
         assert record["resultado"] == claim["resultado"]
-        assert record["programa"] == ("BILINGUISMO" if "_bilinguismo_" in claim["source_file"] else "EMPLEO")
+        assert record["programa"] == next((programme for programme in ("BILINGUISMO", "SALUD_MATERNA", "SALUD_TRANSMISIBLES")
+                                           if f"_{programme.lower()}_" in claim["source_file"]), "EMPLEO")
         seen.add((claim["source_file"], int(claim["source_row"])))
         if not claim["person_id"]:
             continue
@@ -470,6 +472,8 @@ def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pi
     rules = set()
     invalid = truth["invalid_rows"].select("source_file", "source_row", "column", "rule")
     for path, row, column, rule in invalid.iter_rows():
+        if "_salud_" in path or "/registros/rips/" in path:
+            continue  # the health programmes' rows: test_synthetic_health
         rules.add(rule)
         if not row:
             facts, _ = read_operator_file(out / path)
@@ -505,7 +509,8 @@ def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pi
 
 def test_every_scenario_appears(truth):
     assert SCENARIOS <= set(truth["claims"]["scenario"])
-    assert set(truth["claims"]["scenario"]) <= set(LABELS) | set(BILINGUISMO_LABELS)
+    assert set(truth["claims"]["scenario"]) <= set(LABELS) | set(BILINGUISMO_LABELS) | {
+        scenario for scenarios in HEALTH_LABELS.values() for scenario in scenarios}
     assert truth["outcomes_unclaimed"].height > 0
 
 
@@ -537,7 +542,8 @@ def test_verdicts_agree_with_scenarios(truth):
         "DOC_WRONG_TYPE": {"REJECTED/NOT_ENROLLED"}, "DOC_RENEWED": {"REJECTED/NOT_ENROLLED"},
         "REGISTRY_CORRECTION": {"REJECTED/NO_FORMAL_JOB", "REJECTED/NOT_RETAINED", "REJECTED/NOT_ADDITIONAL"},
     }
-    for claim in truth["claims"].filter(~pl.col("source_file").str.contains("_bilinguismo_")).iter_rows(named=True):
+    for claim in truth["claims"].filter(~pl.col("source_file").str.contains("_bilinguismo_|_salud_")).iter_rows(
+            named=True):
         scenario = claim["scenario"]
         if scenario in final:
             assert f"{claim['final_status']}/{claim['final_reason']}" in final[scenario], claim
@@ -725,6 +731,11 @@ def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFra
         if record["source"] == "pila":
             kind, number, *written = pila_rows[(record["source_file"], record["source_row"])]
             shown = name_noise(tuple(name or "" for name in written), true_names)
+        elif record["source"] == "rips":
+            # RIPS users carry no names; the document as written (test_synthetic_health reads the files).
+            kind, number = record["tipo_documento"], record["numero_documento"]
+            shown = set()
+            assert record["fecha_nacimiento"].isoformat() == person["fecha_nacimiento"], record
         elif record["source"] == "examenes_ingles":
             kind, number, *written, birth = exam_rows[(record["source_file"], record["source_row"])]
             # Some rows give the document alone; the others the registry's names.

@@ -440,23 +440,28 @@ def test_calendar_months_clamp_to_the_month_end():
 
 # The employment data stays as it was -----------------------------------------------------
 
+ADDED_AFTER = ("bilinguismo", "examenes_ingles", "_salud_", "/rips/")
+"""Marks of the files of the programmes added after the employment one (BILINGUISMO, then the
+health programmes)."""
+
+
 def employment_digests(root: Path) -> dict[str, str]:
     """SHA-256 of the employment inbox files and reference tables, and of the employment rows of
     every ground-truth CSV, as the text lines they are written in."""
     inbox = hashlib.sha256()
     for path in sorted([*(root / "inbox").rglob("*"), *(root / "reference").rglob("*")]):
         relative = str(path.relative_to(root))
-        if path.is_file() and "bilinguismo" not in relative and "examenes_ingles" not in relative:
+        if path.is_file() and not any(mark in relative for mark in ADDED_AFTER):
             inbox.update(relative.encode() + b"\0" + path.read_bytes())
     digests = {"inbox": inbox.hexdigest()}
     for name in ("claims", "people", "files", "invalid_rows", "outcomes_unclaimed"):
         lines = (root / "ground_truth" / f"{name}.csv").read_bytes().splitlines(keepends=True)
-        if name == "people":  # the programme's people (and its invalid rows' people) come last
+        if name == "people":  # the added programmes' people (and their invalid rows' people) come last
             first = next((i for i, line in enumerate(lines) if b",BILINGUISMO_" in line), len(lines))
             kept = lines[:first]
         else:
-            marks = ((b",CERTIFICACION_B1,",) if name == "outcomes_unclaimed"
-                     else (b"_bilinguismo_", b"/examenes_ingles/"))
+            marks = ((b",CERTIFICACION_B1,", b",CONTROLES_PRENATALES,", b",CASO_ADHERENTE,")
+                     if name == "outcomes_unclaimed" else tuple(mark.encode() for mark in ADDED_AFTER))
             kept = [line for line in lines if not any(mark in line for mark in marks)]
         digests[f"ground_truth/{name}.csv"] = hashlib.sha256(b"".join(kept)).hexdigest()
     return digests

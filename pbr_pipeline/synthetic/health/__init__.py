@@ -35,9 +35,9 @@ from ..bilinguismo import Added
 from ..inbox import FileRecord, claim_rows, number_rows, with_invalid_rows, write_operator_files
 from ..invalid import InvalidRow
 from ..layout import CLAIMS, ROSTERS, Layout, plan_operator_files
-from ..noise import Noise
+from ..noise import PEP_TO_PT, Noise, labels
 from ..operators import Enrolments, ExtraEnrolments, operator_codes
-from ..population import DOC_TYPES, PE, PT, TI, Population, build_population, unique_numbers
+from ..population import CC, DOC_TYPES, GROUP_BIT, PE, PT, TI, Population, build_population, unique_numbers
 from ..records import as_records, ids_of, operator_records, quarantined_records
 from ..rosters import ROSTER_COLUMNS, build_roster, written_roster
 from ..timeline import Timeline, first_day, index_month, last_day, to_date
@@ -244,29 +244,30 @@ def _simulate(seed: int, people: int, timeline: Timeline, employment: Employment
     population = renew_peps(rng, population, noise.pep_to_pt, listed_until,
                             (int(first_day(timeline.first - 6)), int(last_day(timeline.last))), everyone)
     if noise.pep_to_pt > 0:
-        population = _renewed_before_the_claim(rng, population, pregnancies, enrolments[0], believed[0], listed_until,
-                                               timeline, contract_start, everyone)
-    population = _turning_adult(rng, population, pregnancies, enrolments[0], believed[0], timeline, contract_start)
-    taken |= set(population.new_number[population.new_number != ""].tolist())
+        for subjects, p in ((pregnancies, MATERNA), (cases, TRANSMISIBLES)):
+            population = _renewed_before_the_claim(rng, population, subjects, believed[p], listed_until, timeline,
+                                                   contract_start, everyone)
+    population = _turning_adult(rng, population, pregnancies, believed[0], timeline, contract_start)
+    taken |= set(population.new_number[population.new_number != ""].tolist()) | set(population.doc_number.tolist())
     return World(timeline, codes, ops, population, kind, extras, enrolments, exits, seconds, pregnancies, cases,
                  services, subject_of, believed, verified, contract)
 
 
-def _claimable(pregnancies: s.Pregnancies, enrolments: Enrolments, believed: np.ndarray, timeline: Timeline,
-               contract_start: int) -> tuple[np.ndarray, np.ndarray]:
-    """Subjects of SALUD_MATERNA in an ordinary FULL story whose fourth control the contract
-    covers and RIPS shows within the data set; and each one's outcome day."""
-    enrolment = pregnancies.enrolment
+def _claimable(subjects, believed: np.ndarray, timeline: Timeline, contract_start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Subjects (pregnancies or cases) in an ordinary story (FULL, ADHERENT) whose outcome the
+    contract covers and RIPS shows within the data set; and each one's outcome day."""
+    enrolment = subjects.enrolment
     outcome = np.where(enrolment >= 0, believed[np.maximum(enrolment, 0)], -1)
     visible = (outcome >= contract_start) & (outcome <= last_day(timeline.last - 2))
-    return (enrolment >= 0) & (pregnancies.story == s.FULL) & ~pregnancies.set_aside & visible, outcome
+    ordinary = np.isin(subjects.story, (s.FULL, s.ADHERENT)) & ~subjects.set_aside
+    return (enrolment >= 0) & ordinary & visible, outcome
 
 
 def _turning_adult(rng: np.random.Generator, population: Population, pregnancies: s.Pregnancies,
-                   enrolments: Enrolments, believed: np.ndarray, timeline: Timeline, contract_start: int) -> Population:
+                   believed: np.ndarray, timeline: Timeline, contract_start: int) -> Population:
     """Set aside one pregnant 17-year-old whose 18th birthday falls between her enrolment and
     her fourth control: the roster gives her TI; RIPS and the claim, from the birthday, her CC."""
-    eligible, outcome = _claimable(pregnancies, enrolments, believed, timeline, contract_start)
+    eligible, outcome = _claimable(pregnancies, believed, timeline, contract_start)
     person = pregnancies.person
     eligible &= outcome - pregnancies.reference >= 40
     nuip = np.char.str_len(population.doc_number[person].astype(str)) == 10
@@ -288,24 +289,37 @@ def _turning_adult(rng: np.random.Generator, population: Population, pregnancies
     return replace(population, **arrays)
 
 
-def _renewed_before_the_claim(rng: np.random.Generator, population: Population, pregnancies: s.Pregnancies,
-                              enrolments: Enrolments, believed: np.ndarray, listed_until: np.ndarray,
-                              timeline: Timeline, contract_start: int, taken: np.ndarray) -> Population:
-    """Make sure one enrolled PEP holder shows her new PT from a few days before her fourth
-    control (the operator claims with the PT; the roster listed the PEP), when there is one."""
-    eligible, outcome = _claimable(pregnancies, enrolments, believed, timeline, contract_start)
-    person = pregnancies.person
-    eligible &= (population.doc_type[person] == PE) & (listed_until[person] < outcome - 12)
-    if not eligible.any() or ((population.renewal[person] <= outcome) & eligible).any():
+def _renewed_before_the_claim(rng: np.random.Generator, population: Population, subjects, believed: np.ndarray,
+                              listed_until: np.ndarray, timeline: Timeline, contract_start: int,
+                              taken: np.ndarray) -> Population:
+    """Make sure one enrolled PEP holder of the programme shows the new PT from a few days before
+    the outcome (the operator claims with the PT; the roster listed the PEP), when there is one."""
+    eligible, outcome = _claimable(subjects, believed, timeline, contract_start)
+    person = subjects.person
+    eligible &= listed_until[person] < outcome - 12
+    holders = eligible & (population.doc_type[person] == PE)
+    if ((population.renewal[person] <= outcome) & holders).any():
         return population
-    chosen = int(rng.choice(np.flatnonzero(eligible)))
+    # Without such a PEP holder, one of the others is a migrant who came with a PEP.
+    pool = holders if holders.any() else eligible & (population.doc_type[person] == CC)
+    if not pool.any():
+        return population
+    chosen = int(rng.choice(np.flatnonzero(pool)))
     who = int(person[chosen])
+    if not holders.any():
+        arrays = {name: getattr(population, name).copy() for name in ("doc_type", "doc_number", "groups")}
+        pep = unique_numbers(rng, np.array([PE], dtype=np.uint8), population.sex[[who]], np.zeros(1, dtype=np.int64),
+                             taken)
+        arrays["doc_type"][who], arrays["doc_number"][who] = PE, str(int(pep[0]))
+        arrays["groups"][who] |= GROUP_BIT["MIGRANTE"]
+        population = replace(population, **arrays)
+        taken = np.concatenate([taken, pep.astype(np.int64)])
     renewal, new_number = population.renewal.copy(), population.new_number.copy()
     renewal[who] = int(rng.integers(max(listed_until[who] + 1, outcome[chosen] - 10), outcome[chosen] - 2))
     number = unique_numbers(rng, np.array([PT], dtype=np.uint8), population.sex[[who]], np.zeros(1, dtype=np.int64),
                             np.concatenate([taken, population.new_number[population.new_number != ""].astype(np.int64)]))
     new_number[who] = str(int(number[0]))
-    pregnancies.set_aside[chosen] = True
+    subjects.set_aside[chosen] = True
     return replace(population, renewal=renewal, new_number=new_number)
 
 
@@ -374,15 +388,14 @@ def _intentions(world: World, rng: np.random.Generator) -> list[Intentions]:
             reported = np.where(stories == s.MAN_ENROLLED, e.date + rng.integers(90, 151, count),
                                 last_seen + rng.integers(20, 61, count))
             fixed = np.where(stories == s.CORRECTED, 2, -1)
-            # A few operators date the claim with a fourth control before the enrolment.
-            ordered = np.sort(np.where(world.pregnancies.control_day[subject] >= 0,
-                                       world.pregnancies.control_day[subject], np.iinfo(np.int64).max), axis=1)
-            fourth = np.where(ordered[:, 3] == np.iinfo(np.int64).max, -1, ordered[:, 3])
-            pool = np.flatnonzero((stories == s.FULL) & ~set_aside & (fourth >= 0) & (fourth < e.date)
-                                  & (fourth >= start) & (np.maximum(e.received, timeline.first) <= timeline.last))
+            # A few operators count the controls she had before they enrolled her and date the
+            # claim with the last of those (that is the only claim they send about her).
+            days = world.pregnancies.control_day[subject]
+            earlier = np.where((days >= 0) & (days < e.date[:, None]), days, -1).max(axis=1)
+            pool = np.flatnonzero((stories == s.FULL) & ~set_aside & (earlier >= 0))
             before = np.full(count, -1, dtype=np.int64)
             picked = rng.permutation(pool)[: max(1, round(0.01 * count))]
-            before[picked] = fourth[picked]
+            before[picked] = earlier[picked]
         else:
             k = world.cases
             stories = k.story[subject]
@@ -392,10 +405,21 @@ def _intentions(world: World, rng: np.random.Generator) -> list[Intentions]:
             reported = anchor + rng.integers(150, 201, count)
             fixed = np.where(stories == s.CORRECTED_DAYS, 2, -1)
             before = np.full(count, -1, dtype=np.int64)
-        # A claim the operator is not sure of is dated in the contract and not before the enrolment.
+        # A claim the operator is not sure of is dated in the contract and not before the
+        # enrolment; an edge set aside is reported by the last inbox month.
         reported = np.maximum.reduce([reported, e.date, start + rng.integers(0, 31, count)])
+        reported = np.where(set_aside, np.maximum(np.minimum(reported, last_day(timeline.last) - 5),
+                                                  np.maximum(e.date, start)), reported)
         reported = np.where(verified, -1, reported)
-        result.append(Intentions(p, e, np.where(verified, believed, -1), verified, set_aside, reported, fixed, before))
+        ordinary = np.isin(stories, (s.FULL, s.ADHERENT)) & ~set_aside
+        # One outcome from before the contract began is claimed for sure (when there is one).
+        early = np.flatnonzero(ordinary & verified & (believed < start) & (before < 0))
+        if len(early):
+            chosen = int(rng.choice(early))
+            set_aside, ordinary = set_aside.copy(), ordinary.copy()
+            set_aside[chosen], ordinary[chosen] = True, False
+        result.append(Intentions(p, e, np.where(verified, believed, -1), verified, set_aside, reported, fixed, before,
+                                 ordinary))
     return result
 
 
@@ -435,7 +459,11 @@ def _write_programme(out_dir: Path, seed: int, programme: int, world: World, cla
     rng = stream(seed, "invalid")
     mask = claims.programme == programme
     subset = _subset(claims, mask)
-    claim_frame = claim_rows(subset, codes, layout, programme=name, resultado=OUTCOMES[programme], noise_labels="")
+    # A claim written with the PT that replaced the person's PEP carries that noise.
+    ours = (subset.person >= 0) & (subset.intent != intents.OTHER_PROGRAMME)
+    renewed = ours & (world.population.renewal[np.where(ours, subset.person, 0)] <= subset.fecha)
+    claim_frame = claim_rows(subset, codes, layout, programme=name, resultado=OUTCOMES[programme],
+                             noise_labels=labels({PEP_TO_PT: renewed}, subset.size))
     claim_frame = claim_frame.with_columns(pl.Series("claim", np.flatnonzero(mask)[claim_frame["claim"].to_numpy()]))
     rows = {
         ROSTERS: number_rows(with_invalid_rows(written, mine, ROSTERS, layout, rng), layout, ROSTERS),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..claims import TYPE_ALIASES, ClaimBatch, fresh_number, send_twice, with_dots
+from ..claims import TYPE_ALIASES, ClaimBatch, Copies, fresh_number, send_twice, with_dots
 from ..operators import Enrolments, ExtraEnrolments
 from ..population import DOC_TYPES, Population
 from ..timeline import Timeline, first_day, last_day, month_of_day
@@ -84,6 +84,8 @@ class Intentions:
     """Months between the outcome and the claim for an edge that needs them (-1: drawn)."""
     before_enrolment: np.ndarray
     """The day of a fourth control before the enrolment, for the operators that claim it (-1)."""
+    ordinary: np.ndarray
+    """An ordinary story (no edge set aside): a claim of it may be written with an odd spelling."""
 
 
 def _lag(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -102,11 +104,21 @@ def _owner_claims(rng: np.random.Generator, batch: _Batch, intent: Intentions, t
     chance = np.where(intent.verified, np.where(before_contract, 0.25, 0.85), 0.6)
     fecha = np.where(sure, intent.believed, intent.reported)
     wants = (fecha >= 0) & ((rng.random(count) < chance) | intent.certain)
+    # An edge set aside is claimed once RIPS can show it (two months on), or in the last month.
     lag = np.where(intent.fixed_lag >= 0, intent.fixed_lag,
-                   np.where(intent.certain, rng.choice(np.array([1, 2, 3]), size=count, p=[0.2, 0.5, 0.3]),
+                   np.where(intent.certain, rng.choice(np.array([2, 3]), size=count, p=[0.7, 0.3]),
                             _lag(rng, count)))
     month = np.maximum.reduce([month_of_day(np.maximum(fecha, 0)) + lag, e.received, np.full(count, first)])
     month = np.where(intent.certain & (month > last) & (month_of_day(np.maximum(fecha, 0)) <= last), last, month)
+    # Enough plain true claims, received once RIPS shows them, that a small data set shows each
+    # odd spelling and a plain one.
+    outcome_month = month_of_day(np.maximum(fecha, 0))
+    plain = (intent.ordinary & intent.verified & (fecha >= contract_start) & (outcome_month + 2 <= last)
+             & (intent.before_enrolment < 0))
+    shown = plain & wants & (month >= outcome_month + 2) & (month <= last)
+    extra = rng.permutation(np.flatnonzero(plain & ~shown))[: max(0, 6 - int(shown.sum()))]
+    wants[extra] = True
+    month[extra] = np.maximum.reduce([outcome_month[extra] + 2, e.received[extra], np.full(len(extra), first)])
     mistaken = intent.before_enrolment >= 0
     wants &= ~mistaken
     batch.add(wants & (month <= last), e.person, intent.programme, e.op, fecha, month, OWN, np.arange(count),
@@ -168,11 +180,12 @@ def build_claims(rng: np.random.Generator, *, intentions: list[Intentions], popu
         day = some_day(fabricated)
         batch.add(np.ones(fabricated, bool), -1, p, rng.choice(programme_ops, fabricated), day, claim_month(day),
                   FABRICATED, -1)
-    return _write_documents(rng, batch.arrays(), population, employment[0], intentions, taken, timeline)
+    return _write_documents(rng, batch.arrays(), population, employment[0], intentions, taken, timeline,
+                            contract_start)
 
 
 def _write_documents(rng, columns: dict[str, np.ndarray], population: Population, employed: Population,
-                     intentions: list[Intentions], taken: set[str], timeline: Timeline) -> Claims:
+                     intentions: list[Intentions], taken: set[str], timeline: Timeline, contract_start: int) -> Claims:
     size = len(columns["person"])
     person, intent, fecha = columns["person"], columns["intent"], columns["fecha"]
     mine = (person >= 0) & (intent != OTHER_PROGRAMME)
@@ -196,13 +209,15 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
     for intention in intentions:
         of_programme = (columns["programme"] == intention.programme) & (intent == OWN)
         enrolment = columns["enrolment"][of_programme]
-        verified[of_programme] = intention.verified[enrolment]
+        verified[of_programme] = intention.verified[enrolment] & intention.ordinary[enrolment]
         start = intention.enrolments.date[enrolment]
         held = person[of_programme]
         same_document[of_programme] = (
             (population.doc_type_at(held, start) == population.doc_type_at(held, fecha[of_programme]))
             & (population.renewal[held] > fecha[of_programme]))
-    ordinary = (intent == OWN) & verified & same_document & ~columns["certain"]
+    # Claimed once RIPS shows the outcome, in the last run too, and under the contract.
+    shown = (columns["month"] >= month_of_day(fecha) + 2) & (month_of_day(fecha) + 2 <= timeline.last)
+    ordinary = (intent == OWN) & verified & same_document & ~columns["certain"] & shown & (fecha >= contract_start)
     aliases, zeros, dots = [], [], []
     # In each programme, one of each at least, and one claim of the pool left written plainly.
     for programme in np.unique(columns["programme"]).tolist():
@@ -227,8 +242,18 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
 
     soporte = np.where(rng.random(size) < 0.8,
                        np.char.add("HC-", rng.integers(100_000, 1_000_000, size).astype(str)), "").astype(object)
-    copies = send_twice(rng, np.flatnonzero(intent == OWN), columns["month"], timeline.last)
-    repeated = copies.repeated
+    # Each programme's operators send some claims twice.
+    order_key = np.zeros(size)
+    repeated_parts, month_parts, order_parts = [], [], []
+    for programme in np.unique(columns["programme"]).tolist():
+        mine = np.flatnonzero(columns["programme"] == programme)
+        copies = send_twice(rng, np.flatnonzero(intent[mine] == OWN), columns["month"][mine], timeline.last)
+        order_key[mine] = copies.order[: len(mine)]
+        repeated_parts.append(mine[copies.repeated])
+        month_parts.append(copies.month)
+        order_parts.append(copies.order[len(mine):])
+    repeated = np.concatenate(repeated_parts).astype(np.int64)
+    copies = Copies(repeated, np.concatenate(month_parts), np.concatenate([order_key, *order_parts]))
 
     def extend(values: np.ndarray, extra: np.ndarray) -> np.ndarray:
         return np.concatenate([values, extra])

@@ -55,8 +55,8 @@ CSV_COLUMNS: tuple[str, ...] = (
 JSON, CSV_MONTHLY, CSV_HISTORY, NOTE = range(4)
 """File kinds: an invoice's JSON, the pharmacy's monthly CSV, the historical extract, a note."""
 
-_FILE_BATCH = 400
-"""JSON files assembled at a time (bounds the memory of the text)."""
+_BATCH_ROWS = 100_000
+"""Services of the JSON files assembled at a time (bounds the memory of the text)."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,8 @@ def _object(*pairs: tuple[str, pl.Expr]) -> pl.Expr:
 _NULL = pl.lit("null")
 
 
-def _service_objects() -> pl.Expr:
-    """The JSON object of each row's service, by its kind."""
+def _service_objects() -> list[pl.Expr]:
+    """The JSON object of a service, one expression per kind (catalogue order)."""
     col = pl.col
     prof = [("tipoDocumentoIdentificacion", pl.lit('"CC"')), ("numDocumentoIdentificacion", _q(col("professional")))]
     money = [("conceptoRecaudo", pl.lit('"05"')), ("valorPagoModerador", pl.lit("0")), ("numFEVPagoModerador", _NULL)]
@@ -162,12 +162,7 @@ def _service_objects() -> pl.Expr:
         ("cantidadOS", pl.lit("1")), *prof, ("vrUnitOS", _n(col("value"))), ("vrServicio", _n(col("value"))), *money,
         ("consecutivo", _n(col("consecutivo"))),
     )
-    kind = pl.col("kind")
-    objects = [consulta, procedimiento, urgencia, hospitalizacion, recien_nacido, medicamento, otro]
-    expr = pl.when(kind == 0).then(objects[0])
-    for index, obj in enumerate(objects[1:], 1):
-        expr = expr.when(kind == index).then(obj)
-    return expr.otherwise(pl.lit("{}"))
+    return [consulta, procedimiento, urgencia, hospitalizacion, recien_nacido, medicamento, otro]
 
 
 def _user_object() -> pl.Expr:
@@ -189,20 +184,25 @@ def _user_object() -> pl.Expr:
 def json_files(rows: pl.DataFrame, files: pl.DataFrame) -> dict[str, bytes]:
     """The bytes of the JSON files of `rows` (rows of JSON files only, numbered)."""
     arrays = dict(enumerate(c.JSON_ARRAYS))
-    objects = rows.sort("file", "user_number", "kind", "consecutivo").with_columns(_service_objects().alias("obj"))
+    # Each kind's object from its own rows only (a when-chain would build all seven for every row).
+    expressions = _service_objects()
+    keys = ["file", "user_number", "kind", "consecutivo"]
+    objects = pl.concat([part.select(*keys, expressions[kind].alias("obj")) for (kind,), part in
+                         rows.partition_by("kind", as_dict=True).items()]).sort(keys)
     per_kind = (objects.group_by("file", "user_number", "kind", maintain_order=True)
                 .agg(pl.col("obj").str.join(","))
                 .with_columns(pl.concat_str(pl.lit('"'), pl.col("kind").replace_strict(arrays, return_dtype=pl.String),
                                             pl.lit('":['), pl.col("obj"), pl.lit("]")).alias("obj")))
+    del objects
+    people = rows.select("file", "user_number", "tipo_documento", "numero_documento", "tipo_usuario",
+                         "fecha_nacimiento", "cod_sexo", "municipio", "zona", "pais_origen").unique(
+        ["file", "user_number"], keep="first")
     users = (per_kind.group_by("file", "user_number", maintain_order=True).agg(pl.col("obj").str.join(",")
                                                                                 .alias("servicios"))
-             .join(objects.group_by("file", "user_number", maintain_order=True).first()
-                   .select("file", "user_number", "tipo_documento", "numero_documento", "tipo_usuario",
-                           "fecha_nacimiento", "cod_sexo", "municipio", "zona", "pais_origen"),
-                   on=["file", "user_number"], maintain_order="left")
-             .with_columns(_user_object().alias("user")))
-    heads = objects.group_by("file", maintain_order=True).first().select(
-        "file", "obligado", "num_factura_json", "tipo_nota", "num_nota")
+             .join(people, on=["file", "user_number"], maintain_order="left")
+             .with_columns(_user_object().alias("user")).select("file", "user_number", "user"))
+    del per_kind
+    heads = rows.select("file", "obligado", "num_factura_json", "tipo_nota", "num_nota").unique("file", keep="first")
     documents = (users.group_by("file", maintain_order=True).agg(pl.col("user").str.join(",\n"))
                  .join(heads, on="file", maintain_order="left")
                  .join(files.select("file", "variant"), on="file", maintain_order="left")
@@ -211,6 +211,7 @@ def json_files(rows: pl.DataFrame, files: pl.DataFrame) -> dict[str, bytes]:
                      pl.lit(',"numFactura":'), _q(pl.col("num_factura_json")),
                      pl.lit(',"tipoNota":'), _q(pl.col("tipo_nota")), pl.lit(',"numNota":'), _q(pl.col("num_nota")),
                      pl.lit(',"usuarios":[\n'), pl.col("user"), pl.lit("\n]}")).alias("text")))
+    del users
     result = {}
     for path, variant, text in documents.select("file", "variant", "text").iter_rows():
         if variant == "misspelt":
@@ -243,13 +244,21 @@ def write_files(out_dir: Path, delivery: Delivery) -> list[FileRecord]:
     records = []
     counts = dict(rows.group_by("file").len().iter_rows())
     json_paths = files.filter(pl.col("fmt") == "json")["file"].to_list()
-    for start in range(0, len(json_paths), _FILE_BATCH):
-        batch = json_paths[start:start + _FILE_BATCH]
+    batches, batch, size = [], [], 0
+    for path in json_paths:
+        batch.append(path)
+        size += counts.get(path, 0)
+        if size >= _BATCH_ROWS:
+            batches.append(batch)
+            batch, size = [], 0
+    batches.append(batch)
+    for batch in filter(None, batches):
         written = json_files(rows.filter(pl.col("file").is_in(batch)), files.filter(pl.col("file").is_in(batch)))
         for path in batch:
             target = out_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(written[path])
+        del written
     for path, fmt, month, kind in files.select("file", "fmt", "month", "kind").iter_rows():
         if fmt == "csv":
             target = out_dir / path
@@ -292,7 +301,8 @@ class Correction:
 def plan_delivery(rng: np.random.Generator, services: Services, population: Population, timeline: Timeline, *,
                   typo_rate: float, taken: set[str], users_per_invoice: int, corrections: list[Correction],
                   invalid: list[InvalidRow], extras: Population, variants: bool = True,
-                  professionals: np.ndarray | None = None, typo_people: np.ndarray | None = None) -> Delivery:
+                  professionals: np.ndarray | None = None, typo_people: np.ndarray | None = None,
+                  deliver_all_in: int | None = None, prefix: str = "rips_", first_invoice: int | None = None) -> Delivery:
     """Bill and deliver every service: which invoice and file carries it, when, and as what.
     Services delivered after the last inbox month are left out; `typo_people` (a mask over
     the population) limits who may get a mistyped number. `invalid` rows (of kind
@@ -305,7 +315,7 @@ def plan_delivery(rng: np.random.Generator, services: Services, population: Popu
     group = services.provider * 10_000 + (month - timeline.first + 5_000)
     unique_groups, inverse = np.unique(group, return_inverse=True)
     lag = np.where(rng.random(len(unique_groups)) < 0.75, 1, 2)[inverse]
-    delivered = month + lag
+    delivered = month + lag if deliver_all_in is None else np.full(size, deliver_all_in)
     history = delivered < timeline.first
     delivered = np.where(history, timeline.first, delivered)
     keep = delivered <= timeline.last
@@ -338,7 +348,7 @@ def plan_delivery(rng: np.random.Generator, services: Services, population: Popu
     invoice_keys = frame.select("delivered_index", "history", "provider", "service_month", "_chunk").unique(
         maintain_order=True)
     prefixes = np.array([p.prefix for p in c.PROVIDERS])
-    base = int(rng.integers(10_000, 60_000))
+    base = int(rng.integers(10_000, 60_000)) if first_invoice is None else first_invoice
     invoice_keys = invoice_keys.with_columns(
         (pl.lit(base) + pl.int_range(pl.len()) * 3 + 1).alias("_serial"),
     ).with_columns(
@@ -355,10 +365,11 @@ def plan_delivery(rng: np.random.Generator, services: Services, population: Popu
     if typo_people is not None:
         eligible &= typo_people
     unlucky = np.flatnonzero(pick(rng, eligible, typo_rate))
-    person_of_pair = pairs["person"].to_numpy()
+    # One of each unlucky person's invoices, drawn at random.
+    draw = pairs.select(pl.int_range(pl.len()).alias("pair"), "person",
+                        pl.Series("draw", rng.random(pairs.height))).filter(pl.col("person").is_in(unlucky))
     chosen = np.zeros(pairs.height, dtype=bool)
-    for person in unlucky.tolist():
-        chosen[int(rng.choice(np.flatnonzero(person_of_pair == person)))] = True
+    chosen[draw.sort("draw").group_by("person", maintain_order=True).first()["pair"].to_numpy()] = True
     typos = [mistype(rng, number, taken) if flag else None
              for flag, number in zip(chosen.tolist(), pairs["numero_documento"].to_list())]
     pairs = pairs.drop("person").with_columns(pl.Series("_typo", typos, dtype=pl.String))
@@ -371,7 +382,7 @@ def plan_delivery(rng: np.random.Generator, services: Services, population: Popu
     frame = _with_values(frame, services, population, rng, professionals)
     frame = _with_corrections(frame, corrections, timeline)
     frame = _with_invalid_rows(frame, invalid, extras, timeline, rng)
-    frame = _with_files(frame, timeline, rng, variants)
+    frame = _with_files(frame, timeline, rng, variants, prefix)
     files = (frame.group_by("file", maintain_order=True)
              .agg(pl.col("fmt").first(), pl.col("delivered").first().alias("month"), pl.col("file_kind").first()
                   .alias("kind"), pl.col("variant").first())
@@ -501,7 +512,8 @@ def _with_invalid_rows(frame: pl.DataFrame, invalid: list[InvalidRow], extras: P
     return pl.concat(parts)
 
 
-def _with_files(frame: pl.DataFrame, timeline: Timeline, rng: np.random.Generator, variants: bool) -> pl.DataFrame:
+def _with_files(frame: pl.DataFrame, timeline: Timeline, rng: np.random.Generator, variants: bool,
+                prefix: str) -> pl.DataFrame:
     """Files, row numbers (JSON: the service's place among the file's entries; CSV: the line),
     user numbers, consecutivos, and each file's variant."""
     nit = pl.col("obligado")
@@ -516,14 +528,15 @@ def _with_files(frame: pl.DataFrame, timeline: Timeline, rng: np.random.Generato
         pl.when(note).then(pl.concat_str(pl.lit("NA"), pl.col("num_factura").str.slice(3))).otherwise(pl.col("num_nota"))
         .alias("num_nota"),
     )
-    file = (pl.when(pl.col("file_kind") == CSV_HISTORY).then(pl.concat_str(folder, pl.lit(f"rips_historico_hasta_{first}.csv")))
-            .when(pl.col("file_kind") == CSV_MONTHLY).then(pl.concat_str(folder, pl.lit("rips_"), nit, pl.lit("_"),
-                                                                      pl.col("delivered"), pl.lit(".csv")))
-            .when(pl.col("tipo_nota") == "RS").then(pl.concat_str(folder, pl.lit("rips_"), nit, pl.lit("_"),
-                                                                   pl.col("num_nota"), pl.lit(".json")))
-            .when(note).then(pl.concat_str(folder, pl.lit("rips_"), nit, pl.lit("_"), pl.col("num_factura"),
-                                            pl.lit("_"), pl.col("num_nota"), pl.lit(".json")))
-            .otherwise(pl.concat_str(folder, pl.lit("rips_"), nit, pl.lit("_"), pl.col("num_factura"), pl.lit(".json"))))
+    start = pl.concat_str(folder, pl.lit(prefix))
+    file = (pl.when(pl.col("file_kind") == CSV_HISTORY).then(pl.concat_str(start, pl.lit(f"historico_hasta_{first}.csv")))
+            .when(pl.col("file_kind") == CSV_MONTHLY).then(pl.concat_str(start, nit, pl.lit("_"), pl.col("delivered"),
+                                                                      pl.lit(".csv")))
+            .when(pl.col("tipo_nota") == "RS").then(pl.concat_str(start, nit, pl.lit("_"), pl.col("num_nota"),
+                                                                   pl.lit(".json")))
+            .when(note).then(pl.concat_str(start, nit, pl.lit("_"), pl.col("num_factura"), pl.lit("_"),
+                                            pl.col("num_nota"), pl.lit(".json")))
+            .otherwise(pl.concat_str(start, nit, pl.lit("_"), pl.col("num_factura"), pl.lit(".json"))))
     frame = frame.with_columns(
         file.alias("file"),
         pl.when(pl.col("file_kind").is_in([CSV_HISTORY, CSV_MONTHLY])).then(pl.lit("csv")).otherwise(pl.lit("json"))

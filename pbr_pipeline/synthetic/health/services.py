@@ -453,11 +453,11 @@ def case_services(rng: np.random.Generator, rows: _Collector, cases: Cases) -> N
 # Everyday services -------------------------------------------------------------------------
 
 def everyday_services(rng: np.random.Generator, rows: _Collector, person: np.ndarray, timeline: Timeline,
-                      per_person: float) -> None:
-    """Services that touch neither rule, `per_person` on average over the data set's span (from
-    six months before the first inbox month to its last month)."""
+                      per_person: float, days: tuple[int, int] | None = None) -> None:
+    """Services that touch neither rule, `per_person` on average over `days` (first and last
+    day number; by default from six months before the first inbox month to its last month)."""
     size = len(person)
-    low, high = int(first_day(timeline.first - 6)), int(last_day(timeline.last))
+    low, high = days or (int(first_day(timeline.first - 6)), int(last_day(timeline.last)))
     count = rng.poisson(per_person, size)
     total = int(count.sum())
     who = np.repeat(person, count)
