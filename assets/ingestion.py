@@ -37,10 +37,12 @@ def build_raw_asset(table: InputTable) -> dg.AssetsDefinition:
 
 def _ingest_metadata(ingested: IngestedTable) -> dict:
     files = markdown_table(
-        ["file", "sha256", "format", "encoding", "delimiter", "header row", "rows", "blank rows", "ignored columns", "rejected whole"],
+        ["file", "sha256", "format", "encoding", "delimiter", "header row", "rows", "blank rows", "ignored columns", "notes",
+         "rejected whole"],
         [
+            # Notes say how a file was read (e.g. RIPS sex codes decided per file), never a value.
             (f.source_file, f.sha256[:12], f.file_format, f.encoding, f.delimiter, f.header_row, f.rows,
-             f.blank_rows, ", ".join(f.ignored_columns), f.error)
+             f.blank_rows, ", ".join(f.ignored_columns), "; ".join(f.notes), f.error)
             for f in ingested.files
         ],
     )
