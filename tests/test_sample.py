@@ -97,9 +97,11 @@ def _verdicts(settings: Settings, month: str) -> pl.DataFrame:
     return read_partition(settings.warehouse, "claims_verified", month).select("source_file", "source_row", "status", "reason")
 
 
-LINKAGE_SCENARIOS = ("DOC_TYPO", "DOC_WRONG_TYPE", "DOC_RENEWED", "ROSTER_DOC_NOISE", "REGISTRY_DOC_RENEWED")
+LINKAGE_SCENARIOS = ("DOC_TYPO", "DOC_WRONG_TYPE", "DOC_RENEWED", "ROSTER_DOC_NOISE", "REGISTRY_DOC_RENEWED",
+                     "REGISTRY_DOC_TYPO")
 """Claims the ground truth judges as deterministic matching reads them; the second pass may
-link them to their true person or leave them in REVIEW, never to somebody else."""
+link them to their true person or leave them in REVIEW, never to somebody else
+(REGISTRY_DOC_TYPO: a RIPS row under a mistyped number changed the verdict)."""
 
 
 def _mismatches(expected: pl.DataFrame, got: pl.DataFrame, status: str, reason: str) -> pl.DataFrame:
@@ -203,3 +205,29 @@ def test_the_sample_pays_bilingualism_certificates_by_role(sample_warehouse):
     assert all(row[0]["registry"] == "english_exams" for row in payments["evidence_rows"])
     summary = read_partition(sample_warehouse.warehouse, "payment_summary", LAST).filter(pl.col("programme") == "BILINGUISMO")
     assert {"DOCENTE", "ESTUDIANTE"} <= set(summary["role"].drop_nulls())
+
+
+HEALTH = ("SALUD_MATERNA", "SALUD_TRANSMISIBLES")
+
+
+def test_the_sample_pays_health_outcomes_at_their_prices_with_evidence_for_verifiers_only(sample_warehouse):
+    payments = scan_table(sample_warehouse.warehouse, "payments").collect().filter(pl.col("programme").is_in(HEALTH))
+    prices = {programme: sorted(values) for programme, values in
+              payments.group_by("programme").agg(pl.col("base_price_cop").unique()).iter_rows()}
+    assert prices == {"SALUD_MATERNA": [600_000], "SALUD_TRANSMISIBLES": [1_500_000]}
+    assert set(payments.select("programme", "outcome").unique().rows()) == {
+        ("SALUD_MATERNA", "CONTROLES_PRENATALES"), ("SALUD_TRANSMISIBLES", "CASO_ADHERENTE")}
+    # Migrant women and victims of the armed conflict carry the maternal contract's premium.
+    premiums = dict(payments.group_by("programme").agg(pl.col("premium_percent").unique().sort()).iter_rows())
+    assert list(premiums["SALUD_MATERNA"]) == [0, 20] and list(premiums["SALUD_TRANSMISIBLES"]) == [0]
+    # Analyst tables name the registry only; the RIPS rows behind every payment are in the
+    # verifier-only health_evidence table.
+    assert all(len(rows) == 1 and rows[0]["registry"] == "rips" and rows[0]["source_file"] is None
+               for rows in payments["evidence_rows"])
+    evidence = read_partition(sample_warehouse.warehouse, "health_evidence", LAST)
+    assert payments.join(evidence.select("claim_id").unique(), on="claim_id", how="anti").height == 0
+    assert set(evidence["registry"]) == {"rips"}
+    # In each programme a RIPS correction takes one paid outcome back.
+    adjustments = scan_table(sample_warehouse.warehouse, "adjustments").collect().filter(pl.col("programme").is_in(HEALTH))
+    assert sorted(adjustments.select("programme", "reason").rows()) == [
+        ("SALUD_MATERNA", "WITHDRAWN"), ("SALUD_TRANSMISIBLES", "WITHDRAWN")]
