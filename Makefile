@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := data/sample
 
-.PHONY: install run test dev sample clean bench bench-linkage-scale bench-linkage
+.PHONY: install run test dev sample clean bench bench-linkage-scale bench-linkage bench-health
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,7 @@ bench-linkage-scale: $(STAMP)
 ## bench-linkage: linkage precision, recall and review share on generated data with realistic noise
 bench-linkage: $(STAMP)
 	$(BIN)/python benchmarks/bench_linkage_quality.py
+
+## bench-health: one month with about 2M RIPS services (JSON and flat CSV; cached in build/bench-health): RIPS intake and the month's run, time and peak memory
+bench-health: $(STAMP)
+	$(BIN)/python benchmarks/bench_health.py

@@ -101,6 +101,8 @@ CONTRACT_TERMS = {
         "premiums:\n  stacking: highest\n  percent: {DISCAPACIDAD: 35, MIGRANTE: 20, VICTIMA: 20, MUJER: 10}\n"
     ),
     "BILINGUISMO": "milestones:\n  CERTIFICACION_B1:\n    price_cop_by_role: {DOCENTE: 2500000, ESTUDIANTE: 900000}\n",
+    "SALUD_MATERNA": "milestones:\n  CONTROLES_PRENATALES: {price_cop: 600000}\n",
+    "SALUD_TRANSMISIBLES": "milestones:\n  CASO_ADHERENTE: {price_cop: 1500000}\n",
 }
 
 
