@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := data/sample
 
-.PHONY: install run test dev sample clean bench bench-linkage-scale bench-linkage bench-health
+.PHONY: install run test dev sample clean bench bench-linkage-scale bench-linkage bench-health-linkage bench-health
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench-linkage-scale: $(STAMP)
 ## bench-linkage: linkage precision, recall and review share on generated data with realistic noise
 bench-linkage: $(STAMP)
 	$(BIN)/python benchmarks/bench_linkage_quality.py
+
+## bench-health-linkage: registry cases against RIPS (no names): 200k people, 20k enrolled, precision, recall, review share
+bench-health-linkage: $(STAMP)
+	$(BIN)/python benchmarks/bench_health_linkage.py
 
 ## bench-health: one month with about 2M RIPS services (JSON and flat CSV; cached in build/bench-health): RIPS intake and the month's run, time and peak memory
 bench-health: $(STAMP)
