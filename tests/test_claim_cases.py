@@ -142,3 +142,18 @@ def test_short_numbers_are_only_candidates_when_equal():
     claim = _people([("claim", "12345", None)])
     roster = _people([("same", "12345", None), ("changed", "12346", None)])
     assert claim_candidates(claim, roster)["right_id"].to_list() == ["same"]
+
+
+def test_scoring_candidates_scores_exactly_those_pairs_even_when_a_digit_is_dropped():
+    from pbr_pipeline.identity.linkage import score_candidates
+    from pbr_pipeline.identity.linkage.scoring import candidate_blocks
+
+    claim = _people([("dropped", "1098765432", None), ("alone", "5550001", None)])
+    roster = _people([("short", "109876543", None), ("added", "10987654321", None), ("far", "2222222222", None)])
+    candidates = claim_candidates(claim, roster)
+    assert sorted(candidates["right_id"]) == ["added", "short"]
+    left_blocks, right_blocks = candidate_blocks(candidates)
+    assert left_blocks["candidate_block"].n_unique() == 1 and set(right_blocks["unique_id"]) == {"added", "short"}
+    pairs = score_candidates(claim, roster, candidates, fallback_model(2, 3, "test"))
+    assert sorted(zip(pairs["left_id"], pairs["right_id"])) == [("dropped", "added"), ("dropped", "short")]
+    assert set(pairs["level_document"]) == {"one edit"}

@@ -44,11 +44,10 @@ CLAIM_BLOCKING_RULES: tuple[tuple[tuple[str, str], ...], ...] = (
     (("doc_tail", "doc_tail"),),
     (("first_name", "first_name"), ("first_surname", "first_surname"), ("second_surname", "second_surname")),
 )
-"""What Splink blocks a claim case on: the same number (another type), either half of the number
-(one edit leaves one half intact), or, when the registry gave the claim names, the same full
-name (a renewed document with a new number). The halves admit far more pairs than one edit
-does (a bench roster shares the first half of a number with hundreds of people), so the pairs
-kept are narrowed to `claim_candidates` before Splink sees them."""
+"""The blocking rules saved with the claims model (`claims_model.json`), for a reader of the
+model: the same number (another type), either half of the number, or, when the registry gave
+the claim names, the same full name. The pairs actually scored are exactly
+`claim_candidates` (scoring.score_candidates), which also finds a digit added or dropped."""
 
 FUZZY_DOCUMENT_DIGITS = 6
 """Numbers shorter than this are only ever compared exactly (as `doc_head`/`doc_tail` are)."""

@@ -33,7 +33,7 @@ from pbr_pipeline.identity.claim_cases import (
     with_employer_evidence,
 )
 from pbr_pipeline.core.ids import stable_ids
-from pbr_pipeline.identity.linkage import LinkageModel, Thresholds, decide, normalise_people, score, train_model
+from pbr_pipeline.identity.linkage import LinkageModel, Thresholds, decide, normalise_people, score, score_candidates, train_model
 from pbr_pipeline.identity.linkage.model import canonical_json
 from pbr_pipeline.identity.linkage.settings import rule_sql
 from pbr_pipeline.identity.links import ACCEPT, CLAIM_CASE, REGISTRY_CASE, REVIEW
@@ -131,7 +131,8 @@ def score_within_rosters(left: pl.DataFrame, claim_cases: pl.DataFrame, people: 
     pairs `claim_candidates` admits. The model uses no term frequencies, so a pair scores the
     same whoever else is in the tables; scoring every claim against every roster and keeping
     the own roster's pairs afterwards gave the same pairs at ten times the work, and blocking
-    on half a document number scored hundreds of pairs per claim to keep a handful."""
+    on half a document number scored hundreds of pairs per claim to keep a handful (and missed
+    a digit added or dropped, which shifts the halves)."""
     left_folded, people_folded = normalise_people(left, "id"), normalise_people(people, "id")
     parts = []
     for operator in claim_cases.get_column("operator").unique().sort().to_list():
@@ -140,12 +141,8 @@ def score_within_rosters(left: pl.DataFrame, claim_cases: pl.DataFrame, people: 
         roster = people_folded.join(rosters.filter(pl.col("operator") == operator).select(pl.col("document").alias("unique_id")),
                                     on="unique_id", how="semi")
         candidates = claim_candidates(claims_of, roster)
-        pairs = score(
-            claims_of.join(candidates.select(pl.col("left_id").alias("unique_id")).unique(), on="unique_id", how="semi"),
-            roster.join(candidates.select(pl.col("right_id").alias("unique_id")).unique(), on="unique_id", how="semi"),
-            model,
-        )
-        parts.append(pairs.join(candidates, on=["left_id", "right_id"], how="semi"))
+        if candidates.height:
+            parts.append(score_candidates(claims_of, roster, candidates, model))
     if not parts:
         return score(left.clear(), people.clear(), model)
     # No sort here: the employer evidence re-weighs and re-sorts the pairs.

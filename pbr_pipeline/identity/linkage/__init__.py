@@ -20,7 +20,7 @@ from .decisions import ACCEPT, NONE, REVIEW, Thresholds, decide
 from .explain import explain
 from .model import LinkageModel, train_model
 from .normalise import PERSON_COLUMNS, normalise_people
-from .scoring import score
+from .scoring import score, score_candidates
 
 __all__ = [
     "ACCEPT", "NONE", "PERSON_COLUMNS", "REVIEW", "LinkageModel", "Thresholds", "decide", "explain",

@@ -37,6 +37,9 @@ PERSON_COLUMNS: tuple[str, ...] = (
 NAME_PARTICLES: tuple[str, ...] = ("DE", "DEL", "LA", "LAS", "LOS", "LO", "Y", "E")
 """Words that join compound names (`DE LA HOZ`, `MARÍA DEL CARMEN`) and carry no identity."""
 
+CANDIDATE_BLOCK = "candidate_block"
+"""A folded frame's optional block id: records that may form a candidate pair share one."""
+
 FOLDED_COLUMNS: tuple[str, ...] = (
     "unique_id", "doc_type", "doc_class", "doc_number", "doc_head", "doc_tail",
     "first_name", "second_name", "first_surname", "second_surname", "birth_date", "sex",
@@ -180,5 +183,6 @@ def normalise_people(frame: pl.DataFrame, id_column: str) -> pl.DataFrame:
 def ensure_folded(frame: pl.DataFrame, id_column: str = "id") -> pl.DataFrame:
     """`frame` folded by `normalise_people`, unless it already is (it has the folded columns)."""
     if set(FOLDED_COLUMNS) <= set(frame.columns) and id_column not in frame.columns:
-        return frame.select(FOLDED_COLUMNS)
+        # A candidate block (scoring.score_candidates) rides along: Splink blocks on it.
+        return frame.select(*FOLDED_COLUMNS, *(c for c in (CANDIDATE_BLOCK,) if c in frame.columns))
     return normalise_people(frame, id_column)
