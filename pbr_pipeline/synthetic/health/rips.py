@@ -424,7 +424,9 @@ def _with_values(frame: pl.DataFrame, services: Services, population: Population
     tipo_usuario = np.select([migrant & (draw < 0.4), draw < 0.55, draw < 0.8, draw < 0.92], ["05", "04", "01", "02"],
                              "04")
     municipio = np.select([draw < 0.84, draw < 0.9, draw < 0.95], ["68001", "68276", "68307"], "68547")
-    pool = professionals if professionals is not None else np.arange(1_098_600_000, 1_098_600_040)
+    # Professionals' cédulas (the document inside each service) from a series no generated
+    # person holds; readers never take them for the patient's.
+    pool = professionals if professionals is not None else np.arange(79_510_000, 79_510_040)
     mine = pool[(provider * 7 + person) % len(pool)]
     return frame.with_columns(
         pl.Series("obligado", np.array([p.nit for p in c.PROVIDERS])[provider], dtype=pl.String),
@@ -500,7 +502,7 @@ def _with_invalid_rows(frame: pl.DataFrame, invalid: list[InvalidRow], extras: P
             "file_kind": file_kind, "pep_to_pt": False, "typo": False, "corrects": -1, "invalid": row.id,
             "obligado": c.PROVIDERS[provider].nit, "quantity": 1, "value": 30_000,
             "tipo_usuario": "04", "municipio": "68001", "zona": "01", "pais_origen": "170",
-            "professional": "1098600001", "cod_sexo": "F" if extras.sex[person] == 0 else "M",
+            "professional": "79510001", "cod_sexo": "F" if extras.sex[person] == 0 else "M",
             "sexo_csv": "F" if extras.sex[person] == 0 else "M", "newborn_sex": None,
             **{key: value for key, value in values.items() if key in template.columns},
         })
