@@ -49,8 +49,8 @@ from . import claims as intents
 from . import services as s
 from .claims import Claims, Intentions, build_claims
 from .invalid import INVALID_PEOPLE, build_invalid_rows
-from .people import (BACKGROUND, CASE, MAN, MATERNA, MOTHER, OUTCOMES, PROGRAMMES, TRANSMISIBLES, build_enrolments,
-                     build_people, exit_listings, renew_peps, second_enrolments)
+from .people import (CASE, MAN, MATERNA, MOTHER, OUTCOMES, PROGRAMMES, TRANSMISIBLES, build_enrolments, build_people,
+                     exit_listings, renew_peps, second_enrolments)
 from .rips import RIPS, Correction, Delivery, plan_delivery, write_files
 from .truth import SCENARIOS, Labeller, claim_truth, people_truth, unclaimed
 from .verdicts import Claim, Listing, Oracle, Row, Rules, adherence, decide, identity_key, prenatal
@@ -64,6 +64,8 @@ MIN_PEOPLE = 80
 BACKGROUND_SHARE = 0.1
 """People only RIPS knows, per person of the employment population (at least 40)."""
 USERS_PER_INVOICE = 25
+"""Patients per invoice in a small data set; a larger one bills about one patient in 1,500 of
+its people per invoice (200 at 300,000 people), as big providers do."""
 
 _PARTS = ("people", "extras", "enrolments", "exits", "seconds", "stories", "services", "claims", "layout", "rosters",
           "noise_rosters", "renewals", "delivery", "invalid")
@@ -145,7 +147,8 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
     clean[world.pregnancies.person[world.pregnancies.set_aside]] = True
     clean[world.cases.person[world.cases.set_aside]] = True
     delivery = plan_delivery(stream(seed, "delivery"), world.services, world.population, timeline,
-                             typo_rate=noise.roster_typo, taken=taken, users_per_invoice=USERS_PER_INVOICE,
+                             typo_rate=noise.roster_typo, taken=taken,
+                             users_per_invoice=max(USERS_PER_INVOICE, round(people / 1500)),
                              corrections=_corrections(world, claims), invalid=invalid, extras=world.extras,
                              typo_people=~clean)
     files += write_files(out_dir, delivery)

@@ -22,7 +22,7 @@ import numpy as np
 from ..claims import TYPE_ALIASES, ClaimBatch, Copies, fresh_number, send_twice, with_dots
 from ..operators import Enrolments, ExtraEnrolments
 from ..population import DOC_TYPES, Population
-from ..timeline import Timeline, first_day, last_day, month_of_day
+from ..timeline import Timeline, last_day, month_of_day
 
 OWN, SECOND, NOT_ENROLLED, OTHER_PROGRAMME, FABRICATED, BEFORE_ENROLMENT, COPY = range(7)
 PLAIN, ALIAS, ZEROS, DOTS = range(4)
@@ -271,4 +271,4 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
 
 
 __all__ = ["Claims", "Intentions", "build_claims", "OWN", "SECOND", "NOT_ENROLLED", "OTHER_PROGRAMME", "FABRICATED",
-           "BEFORE_ENROLMENT", "COPY", "PLAIN", "ALIAS", "ZEROS", "DOTS", "first_day"]
+           "BEFORE_ENROLMENT", "COPY", "PLAIN", "ALIAS", "ZEROS", "DOTS"]

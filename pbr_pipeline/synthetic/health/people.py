@@ -17,10 +17,13 @@ a diagnosis).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..operators import Enrolments, ExtraEnrolments, choose_enrolled, enrol_again, enrolments_in
 from ..operators import exit_listings as _exit_listings
+from ..noise import pick
 from ..population import ADULT_MONTHS, CC, CE, GROUP_BIT, NEVER, PE, PT, TI, Population, draw_names, unique_numbers
 from ..timeline import Timeline, first_day
 
@@ -123,18 +126,13 @@ def second_enrolments(rng: np.random.Generator, enrolments: Enrolments, ops: np.
 
 
 def renew_peps(rng: np.random.Generator, population: Population, rate: float, listed_until: np.ndarray,
-               window: tuple[int, int], taken: np.ndarray, at_least: np.ndarray | None = None) -> Population:
+               window: tuple[int, int], taken: np.ndarray) -> Population:
     """Replace the PEP of a share `rate` of PEP holders by a PT with a new number: an enrolled
     person 20-120 days after the last roster listing (rosters keep the PEP; RIPS and later
-    claims show the PT), anyone else on a day of `window`. `at_least` (a mask) names people
-    of whom one is renewed whenever the rate is positive."""
-    from ..noise import pick
-
+    claims show the PT), anyone else on a day of `window`."""
     peps = population.doc_type == PE
     enrolled = listed_until >= 0
     chosen = pick(rng, peps & enrolled, rate) | pick(rng, peps & ~enrolled, rate)
-    if rate > 0 and at_least is not None and not (chosen & at_least).any() and (peps & at_least).any():
-        chosen[int(rng.choice(np.flatnonzero(peps & at_least)))] = True
     index = np.flatnonzero(chosen)
     if not len(index):
         return population
@@ -146,5 +144,4 @@ def renew_peps(rng: np.random.Generator, population: Population, rate: float, li
     renewal[index] = day
     new_number = population.new_number.copy()
     new_number[index] = numbers.astype(str)
-    from dataclasses import replace
     return replace(population, renewal=renewal, new_number=new_number)

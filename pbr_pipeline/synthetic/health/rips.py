@@ -36,7 +36,6 @@ import polars as pl
 
 from ..inbox import FileRecord
 from ..invalid import InvalidRow
-from ..layout import inbox_folder
 from ..noise import mistype, pick
 from ..population import DOC_TYPES, PE, PT, Population
 from ..timeline import Timeline, index_month, month_of_day

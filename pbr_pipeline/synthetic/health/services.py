@@ -49,6 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..bilinguismo.exams import add_months
 from ..timeline import Timeline, first_day, last_day
 from . import catalogue as c
 from .people import BACKGROUND, CASE, MAN, MOTHER
@@ -332,12 +333,6 @@ class Cases:
     treatment: np.ndarray
     """T: day of the first dispensation (-1 for none)."""
     set_aside: np.ndarray
-
-
-def add_months(day: np.ndarray, months: int) -> np.ndarray:
-    """The same day `months` calendar months later, clamped to the month's last day."""
-    from ..bilinguismo.exams import add_months as calendar_months
-    return calendar_months(day, months)
 
 
 def plan_cases(rng: np.random.Generator, person: np.ndarray, reference: np.ndarray, enrolment: np.ndarray,
