@@ -8,7 +8,7 @@ from assets.metadata import column_schema, counts_by, table_metadata
 from assets.partitions import monthly_partitions
 from pbr_pipeline.intake.input_table import InputTable
 from pbr_pipeline.intake.tables import INPUT_TABLES
-from pbr_pipeline.intake.validate import rejected_rows_per_file, validate_table
+from pbr_pipeline.intake.validate import for_analysts, rejected_rows_per_file, validate_table
 from schemas.rejected_rows import RejectedRows
 
 
@@ -43,6 +43,7 @@ def build_validation_asset(table: InputTable) -> dg.AssetsDefinition:
     def _validate(context: dg.AssetExecutionContext, raw: pl.DataFrame):
         """Validate the month's raw rows; every row goes to exactly one of the two outputs."""
         validated = validate_table(raw, table)
+        quarantine = for_analysts(validated.rejected, table)
         rejected_by_rule = counts_by(validated.rejected, "rule")
         rows_rejected = rejected_rows_per_file(validated.rejected).get_column("rows_rejected").sum()
         context.log.info(
@@ -58,10 +59,10 @@ def build_validation_asset(table: InputTable) -> dg.AssetsDefinition:
             ),
         )
         yield dg.Output(
-            validated.rejected,
+            quarantine,
             output_name=rejected_name,
             metadata=table_metadata(
-                validated.rejected,
+                quarantine,
                 column_schema(RejectedRows.to_schema()),
                 {"rejected_by_rule": rejected_by_rule, "rejected_by_column": counts_by(validated.rejected.drop_nulls("column"), "column")},
             ),

@@ -35,6 +35,15 @@ def personal_columns(model: type[pa.DataFrameModel]) -> frozenset[str]:
     )
 
 
+def health_columns(model: type[pa.DataFrameModel]) -> frozenset[str]:
+    """Published columns holding health data (diagnoses, services, providers): sensitive data
+    under Law 1581 of 2012, never shown in the quarantine, and their files' names withheld
+    (a RIPS file is named after its provider and invoice)."""
+    return frozenset(
+        name for name, column in model.to_schema().columns.items() if (column.metadata or {}).get("health")
+    )
+
+
 def english_names(model: type[pa.DataFrameModel]) -> dict[str, str]:
     """Published header → English column name of the validated table."""
     return {info.name: info.original_name for _, info in model.__fields__.values()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import polars as pl
@@ -11,6 +12,7 @@ from pbr_pipeline.intake.ingest import inbox_months
 from pbr_pipeline.runner import run_month
 from pbr_pipeline.core.settings import SAMPLE_DATA_DIR, Settings
 from pbr_pipeline.intake.tables import INPUT_TABLES
+from pbr_pipeline.intake.validate import withheld_file_name
 from pbr_pipeline.identity.matching import canonical_document
 from pbr_pipeline.core.keys import person_key_secret, with_person_keys
 from pbr_pipeline.core.warehouse import read_partition, scan_table
@@ -32,6 +34,18 @@ def _all(settings: Settings, table: str) -> pl.DataFrame:
     return scan_table(settings.warehouse, table).collect()
 
 
+HEALTH_FOLDERS = tuple(f"/{table.inbox_folder}/" for table in INPUT_TABLES if table.inbox_folder and table.health_columns)
+
+
+def _as_published(frame: pl.DataFrame) -> pl.DataFrame:
+    """`source_file` as the quarantine shows it: a health registry's file by folder and hashes."""
+    health = pl.col("source_file").str.contains_any(list(HEALTH_FOLDERS))
+    sha = pl.col("source_file").map_elements(lambda path: hashlib.sha256((SAMPLE_DATA_DIR / path).read_bytes()).hexdigest(),
+                                             return_dtype=pl.String)
+    return frame.with_columns(sha.alias("source_sha256")).with_columns(
+        pl.when(health).then(withheld_file_name()).otherwise(pl.col("source_file")).alias("source_file")).drop("source_sha256")
+
+
 def test_every_row_of_every_sample_file_is_valid_or_rejected(sample_warehouse):
     files = pl.read_csv(TRUTH / "files.csv", infer_schema=False)
     rejected = _all(sample_warehouse, "rejected_rows").group_by("source_file").agg(
@@ -42,7 +56,8 @@ def test_every_row_of_every_sample_file_is_valid_or_rejected(sample_warehouse):
     ).group_by("source_file").len("valid")
     accounted = (
         files.select(pl.col("path").alias("source_file"), pl.col("data_rows").cast(pl.Int64), pl.col("broken") == "true")
-        .join(valid, on="source_file", how="left")
+        .pipe(_as_published)
+        .join(valid.pipe(_as_published), on="source_file", how="left")
         .join(rejected, on="source_file", how="left")
         .with_columns(pl.col("valid", "rejected").fill_null(0))
     )
@@ -58,7 +73,7 @@ def test_every_row_of_every_sample_file_is_valid_or_rejected(sample_warehouse):
 def test_quarantine_matches_the_ground_truth(sample_warehouse):
     expected = pl.read_csv(TRUTH / "invalid_rows.csv", infer_schema=False).select(
         "source_file", pl.col("source_row").replace("", None).cast(pl.Int64), "column", "rule"
-    )
+    ).pipe(_as_published)
     quarantine = _all(sample_warehouse, "rejected_rows")
     # The ground truth names the column a whole-file rejection is missing; the quarantine row
     # of a file has no column (its reason names it).
@@ -205,6 +220,48 @@ def test_the_sample_pays_bilingualism_certificates_by_role(sample_warehouse):
     assert all(row[0]["registry"] == "english_exams" for row in payments["evidence_rows"])
     summary = read_partition(sample_warehouse.warehouse, "payment_summary", LAST).filter(pl.col("programme") == "BILINGUISMO")
     assert {"DOCENTE", "ESTUDIANTE"} <= set(summary["role"].drop_nulls())
+
+
+ANALYST_TABLES = ("claims_verified", "outcomes_unclaimed", "person_index", "payable_outcomes", "payments", "adjustments",
+                  "payment_summary", "rejected_rows", "review_decisions")
+HEALTH = ("SALUD_MATERNA", "SALUD_TRANSMISIBLES")
+
+
+def _text_values(frame: pl.DataFrame) -> set[str]:
+    """Every text value of `frame`, nested lists and structs (evidence rows) included."""
+    values: set[str] = set()
+    for column in frame.columns:
+        series = frame.get_column(column)
+        while isinstance(series.dtype, (pl.List, pl.Struct)):
+            if isinstance(series.dtype, pl.List):
+                series = series.explode()
+            else:
+                for field in series.struct.fields:
+                    values |= _text_values(series.struct.field(field).to_frame())
+                break
+        if series.dtype == pl.String:
+            values |= set(series.drop_nulls().to_list())
+    return values
+
+
+def test_health_data_reaches_only_the_verifier_table(sample_warehouse):
+    rips = _all(sample_warehouse, "rips")
+    health_values = set(pl.concat([rips.get_column(c).drop_nulls() for c in ("dx_main", "dx_related", "technology_code",
+                                                                             "provider_code", "invoice_number")]).to_list())
+    health_values |= set(rips.get_column("source_file").to_list())
+    assert health_values
+    for table in ANALYST_TABLES:
+        leaked = _text_values(_all(sample_warehouse, table)) & health_values
+        assert not leaked, (table, sorted(leaked)[:5])
+    verified = read_partition(sample_warehouse.warehouse, "claims_verified", LAST).filter(pl.col("programme").is_in(HEALTH))
+    assert verified.filter(pl.col("status") == "VERIFIED").height > 0
+    shown = verified.filter(pl.col("evidence_rows").list.len() > 0).select("claim_id", "evidence_rows").explode("evidence_rows").unnest("evidence_rows")
+    assert set(shown["registry"]) == {"rips"} and shown["source_file"].null_count() == shown.height
+    # The verifier-only table holds the rows themselves, for every health claim that rests on some.
+    detail = read_partition(sample_warehouse.warehouse, "health_evidence", LAST)
+    assert set(shown["claim_id"]) <= set(detail["claim_id"])
+    assert {"dx_main", "provider_code", "source_file", "source_row"} <= set(detail.columns)
+    assert detail["source_file"].is_in(rips["source_file"].implode()).all()
 
 
 HEALTH = ("SALUD_MATERNA", "SALUD_TRANSMISIBLES")

@@ -38,6 +38,10 @@ class InputTable:
         return schema_info.personal_columns(self.model)
 
     @cached_property
+    def health_columns(self) -> frozenset[str]:
+        return schema_info.health_columns(self.model)
+
+    @cached_property
     def typed_schema(self) -> pa.DataFrameSchema:
         return schema_info.typed_schema(self.model, self.name)
 
