@@ -11,7 +11,8 @@ from assets.validation import rejected_asset_name
 from assets.resources import WarehouseResource
 from pbr_pipeline.intake.input_table import InputTable
 from pbr_pipeline.intake.tables import INPUT_TABLES
-from pbr_pipeline.intake.validate import rejected_rows_per_file, withheld_file_name
+from pbr_pipeline.intake.file_names import withheld_file_name
+from pbr_pipeline.intake.validate import rejected_rows_per_file
 from schemas.provenance import SOURCE_FILE
 
 

@@ -7,6 +7,7 @@ from assets.metadata import frame_schema, markdown_table, table_metadata
 from assets.partitions import monthly_partitions
 from pbr_pipeline.intake.ingest import IngestedTable, ingest_table
 from assets.resources import InboxResource
+from pbr_pipeline.intake.file_names import published_file_name
 from pbr_pipeline.intake.input_table import InputTable
 from pbr_pipeline.intake.tables import INPUT_TABLES
 
@@ -30,18 +31,18 @@ def build_raw_asset(table: InputTable) -> dg.AssetsDefinition:
     )
     def _raw(context: dg.AssetExecutionContext, inbox: InboxResource) -> dg.Output[pl.DataFrame]:
         ingested = ingest_table(inbox.path, context.partition_key, table, log=context.log.info)
-        return dg.Output(ingested.frame, metadata=_ingest_metadata(ingested))
+        return dg.Output(ingested.frame, metadata=_ingest_metadata(ingested, table))
 
     return _raw
 
 
-def _ingest_metadata(ingested: IngestedTable) -> dict:
+def _ingest_metadata(ingested: IngestedTable, table: InputTable) -> dict:
     files = markdown_table(
         ["file", "sha256", "format", "encoding", "delimiter", "header row", "rows", "blank rows", "ignored columns", "notes",
          "rejected whole"],
         [
             # Notes say how a file was read (e.g. RIPS sex codes decided per file), never a value.
-            (f.source_file, f.sha256[:12], f.file_format, f.encoding, f.delimiter, f.header_row, f.rows,
+            (published_file_name(f.source_file, f.sha256, table), f.sha256[:12], f.file_format, f.encoding, f.delimiter, f.header_row, f.rows,
              f.blank_rows, ", ".join(f.ignored_columns), "; ".join(f.notes), f.error)
             for f in ingested.files
         ],

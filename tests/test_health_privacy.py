@@ -40,3 +40,31 @@ def test_the_health_programmes_read_a_sensitive_registry_and_the_others_do_not()
     for code in ("SALUD_MATERNA", "SALUD_TRANSMISIBLES"):
         if code in sensitive:
             assert sensitive[code] == ("rips",)
+
+
+def test_a_rips_file_is_named_by_hashes_in_the_log_and_the_quarantine(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from pbr_pipeline.intake.file_names import WITHHELD_FILE, published_file_name
+    from pbr_pipeline.intake.ingest import ingest_table
+    from pbr_pipeline.intake.validate import for_analysts, validate_table
+    from pbr_pipeline.programmes.bilinguismo import ENGLISH_EXAMS
+    from pbr_pipeline.programmes.rips import RIPS
+
+    name = "rips_900915574_FE1234.csv"
+    folder = tmp_path / "inbox" / "2025-03" / "registros" / "rips"
+    folder.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "fixtures" / "rips" / "servicios.csv", folder / name)
+    lines: list[str] = []
+    ingested = ingest_table(tmp_path, "2025-03", RIPS.table, log=lines.append)
+    assert lines and not any("900915574" in line for line in lines)
+    assert all(WITHHELD_FILE in line for line in lines)
+    rejected = validate_table(ingested.frame, RIPS.table).rejected
+    quarantine = for_analysts(rejected, RIPS.table)
+    assert quarantine.height == rejected.height > 0
+    assert not quarantine["source_file"].str.contains("900915574").any()
+    assert quarantine.filter(pl.col("column").is_in(sorted(RIPS.table.health_columns)))["value"].null_count() == \
+        quarantine.filter(pl.col("column").is_in(sorted(RIPS.table.health_columns))).height
+    # Other registries keep their file names.
+    assert published_file_name("inbox/2025-03/registros/examenes_ingles/a.csv", "0" * 64, ENGLISH_EXAMS.table).endswith("/a.csv")

@@ -12,7 +12,7 @@ from pbr_pipeline.intake.ingest import inbox_months
 from pbr_pipeline.runner import run_month
 from pbr_pipeline.core.settings import SAMPLE_DATA_DIR, Settings
 from pbr_pipeline.intake.tables import INPUT_TABLES
-from pbr_pipeline.intake.validate import withheld_file_name
+from pbr_pipeline.intake.file_names import withheld_file_name
 from pbr_pipeline.identity.matching import canonical_document
 from pbr_pipeline.core.keys import person_key_secret, with_person_keys
 from pbr_pipeline.core.warehouse import read_partition, scan_table

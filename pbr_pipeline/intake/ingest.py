@@ -18,6 +18,7 @@ from typing import Callable
 
 import polars as pl
 
+from pbr_pipeline.intake.file_names import published_file_name
 from pbr_pipeline.intake.headers import normalise_header
 from pbr_pipeline.intake.readers import FileRead, UnreadableFile, read_file
 from pbr_pipeline.intake.input_table import InputTable
@@ -108,7 +109,7 @@ def ingest_table(data_dir: Path, month: str, table: InputTable, log: Log | None 
     for path in table_files(data_dir, month, table):
         relative = path.relative_to(data_dir).as_posix()
         if _is_skipped(path):
-            skipped.append(relative)
+            skipped.append(published_file_name(relative, "", table))
             continue
         started = time.perf_counter()
         frame, report = _ingest_file(path, relative, month, table)
@@ -117,7 +118,8 @@ def ingest_table(data_dir: Path, month: str, table: InputTable, log: Log | None 
         if log is not None:
             outcome = f"rejected whole: {report.error}" if report.error else f"{report.rows:,} rows"
             outcome += "".join(f"; {note}" for note in report.notes)
-            log(f"{table.name}: read {relative} ({outcome}) in {time.perf_counter() - started:.1f} s")
+            shown = published_file_name(relative, report.sha256, table)
+            log(f"{table.name}: read {shown} ({outcome}) in {time.perf_counter() - started:.1f} s")
     schema = raw_schema(table)
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
     return IngestedTable(frame=frame, files=tuple(reports), skipped=tuple(skipped))

@@ -7,13 +7,12 @@ kept out of the valid table. Every raw row ends up in exactly one of the two pla
 
 from __future__ import annotations
 
-import hashlib
-
 from dataclasses import dataclass
 
 import pandera.errors
 import polars as pl
 
+from pbr_pipeline.intake.file_names import withheld_file_name
 from pbr_pipeline.intake.input_table import InputTable
 from pbr_pipeline.intake.values import normalise, typed
 from schemas.provenance import READ_ERROR, INBOX_MONTH, PROVENANCE_COLUMNS, SOURCE_FILE, SOURCE_ROW, SOURCE_SHA256
@@ -56,25 +55,10 @@ def validate_table(raw: pl.DataFrame, table: InputTable) -> Validated:
     return Validated(valid=valid, rejected=rejected)
 
 
-WITHHELD_FILE = "file name withheld (health data): "
-
-
-def withheld_file_name() -> pl.Expr:
-    """A health registry's file as analysts see it: its folder, the first 16 hex digits of its
-    SHA-256 and 8 of its name's (two files with the same bytes stay two files)."""
-    folder = pl.col(SOURCE_FILE).str.replace(r"[^/]*$", "")
-    name_hash = pl.col(SOURCE_FILE).map_batches(
-        lambda names: pl.Series([hashlib.sha256(name.encode("utf-8")).hexdigest()[:8] for name in names], dtype=pl.String),
-        return_dtype=pl.String,
-    )
-    return pl.concat_str(folder, pl.lit(WITHHELD_FILE), pl.col(SOURCE_SHA256).str.slice(0, 16), pl.lit("-"), name_hash).alias(SOURCE_FILE)
-
-
 def for_analysts(rejected: pl.DataFrame, table: InputTable) -> pl.DataFrame:
     """The quarantine as analysts and operators read it. For a health registry (RIPS), values of
     health columns are withheld like personal ones, and files are named by folder and SHA-256
-    only (`withheld_file_name`): a RIPS file is named after its provider and invoice. The data
-    team finds the file by its SHA-256 in the raw table."""
+    only (`file_names.withheld_file_name`): a RIPS file is named after its provider and invoice."""
     if not table.health_columns:
         return rejected
     health = pl.col("column").is_in(sorted(table.health_columns)) & pl.col("value").is_not_null()
