@@ -264,9 +264,6 @@ def test_health_data_reaches_only_the_verifier_table(sample_warehouse):
     assert detail["source_file"].is_in(rips["source_file"].implode()).all()
 
 
-HEALTH = ("SALUD_MATERNA", "SALUD_TRANSMISIBLES")
-
-
 def test_the_sample_pays_health_outcomes_at_their_prices_with_evidence_for_verifiers_only(sample_warehouse):
     payments = scan_table(sample_warehouse.warehouse, "payments").collect().filter(pl.col("programme").is_in(HEALTH))
     prices = {programme: sorted(values) for programme, values in
