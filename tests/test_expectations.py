@@ -159,6 +159,14 @@ def test_report_is_frozen(claims: pl.DataFrame) -> None:
         report.success = False  # type: ignore[misc]
 
 
+def test_the_report_is_written_under_a_relative_folder_too(claims: pl.DataFrame, tmp_path: Path, monkeypatch) -> None:
+    # A warehouse given as a relative path (`--work build/bench`) once stopped the month here.
+    monkeypatch.chdir(tmp_path)
+    written = write_report(validate_claims_verified(claims), Path("warehouse") / "expectations")
+    assert written and all((tmp_path / path).exists() or path.exists() for path in written)
+    assert (tmp_path / "warehouse" / "expectations" / "data_docs" / "index.html").exists()
+
+
 # --- each expectation fails on a frame that breaks it ------------------------------------------
 
 CLAIMS_BREAKS = {
