@@ -81,11 +81,11 @@ def format_summary(summary: MonthSummary) -> str:
     for status, reason, claims in summary.verdicts.iter_rows():
         lines.append(f"    {claims:>6,}  {status}{' ' + reason if reason else ''}")
     lines.append(f"  outcomes the registry shows that nobody claimed: {summary.unclaimed:,}")
-    lines.append(f"  {'operator':<10}{'programme':<14}{'contract':<18}{'role':<12}{'verified':>9}{'payments':>9}{'paid COP':>14}"
+    lines.append(f"  {'operator':<10}{'programme':<21}{'contract':<18}{'role':<12}{'verified':>9}{'payments':>9}{'paid COP':>14}"
                  f"{'adjusted COP':>14}{'payable to date':>17}{'held':>6}")
     for row in summary.money.iter_rows(named=True):
         lines.append(
-            f"  {row['operator']:<10}{row['programme']:<14}{row['contract_id'] or '(no contract)':<18}{row['role'] or '':<12}"
+            f"  {row['operator']:<10}{row['programme']:<21}{row['contract_id'] or '(no contract)':<18}{row['role'] or '':<12}"
             f"{row['claims_verified']:>9,}{row['payments']:>9,}{row['paid_cop']:>14,}"
             f"{row['adjusted_cop']:>14,}{row['payable_to_date_cop']:>17,}{row['held_back']:>6,}"
         )
