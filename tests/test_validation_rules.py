@@ -194,3 +194,18 @@ def test_exam_levels_are_read_as_cefr_levels(data_dir, written, level):
     result = validate_rows(data_dir, EXAMS, [EXAM_ROW | {"nivel_mcer": written}])
     assert result.valid.get_column("level").to_list() == [level]
     assert result.valid.get_column("exam_date").to_list() == [dt.date(2025, 2, 20)]
+
+
+def test_validating_a_few_rows_at_a_time_gives_the_same_tables(tmp_path):
+    import shutil
+
+    from pbr_pipeline.programmes.rips import RIPS
+
+    folder = tmp_path / "inbox" / "2025-03" / "registros" / "rips"
+    folder.mkdir(parents=True)
+    for name in ("servicios.csv", "FEBU4433.json"):
+        shutil.copy(Path(__file__).parent / "fixtures" / "rips" / name, folder / name)
+    raw = ingest_table(tmp_path, "2025-03", RIPS.table).frame
+    whole, chunked = validate_table(raw, RIPS.table), validate_table(raw, RIPS.table, chunk_rows=3)
+    assert raw.height > 6 and whole.rejected.height > 0 and whole.valid.height > 0
+    assert chunked.valid.equals(whole.valid) and chunked.rejected.equals(whole.rejected)
