@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from pbr_pipeline.intake.input_table import InputTable
-from pbr_pipeline.programmes.spec import Facts, Registry
+from pbr_pipeline.programmes.spec import EVIDENCE_COLUMNS, Facts, Registry
 from pbr_pipeline.verify.evidence import evidence_rows
 from schemas.registries.rips import PURPOSES, RipsServices
 
@@ -117,10 +117,12 @@ def services(facts: Facts) -> pl.DataFrame:
 
 
 def rips_evidence(claims: pl.DataFrame, shown: pl.DataFrame) -> pl.DataFrame:
-    """claim_id and evidence_rows, per claim of `claims`, from `shown`: RIPS rows with
-    claim_id, `shows` and `counts`, listed by date, file and row."""
-    return evidence_rows(
+    """EVIDENCE_COLUMNS per claim of `claims` (a verdict per claim, without its rows), the
+    evidence rows from `shown`: RIPS rows with claim_id, `shows` and `counts`, listed by
+    date, file and row."""
+    rows = evidence_rows(
         claims.select("claim_id"), shown, on=["claim_id"], within=pl.lit(True),
         registry=RIPS.name, shows=pl.col("shows"), counts=pl.col("counts"), order=["fact_date"],
     )
+    return claims.join(rows, on="claim_id", how="left").select(EVIDENCE_COLUMNS)
 

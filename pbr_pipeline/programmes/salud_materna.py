@@ -106,10 +106,7 @@ def _judged(facts: Facts) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def evidence(facts: Facts) -> pl.DataFrame:
     """Each claim's verdict on the RIPS rows the run sees (the module docstring's rule)."""
-    frame, shown = _judged(facts)
-    return frame.join(rips_evidence(frame, shown), on="claim_id", how="left").select(
-        "claim_id", "status", "reason", "outcome_on", "evidence_from", "evidence_to", "evidence_rows",
-    )
+    return rips_evidence(*_judged(facts))
 
 
 SALUD_MATERNA = Programme(
