@@ -57,11 +57,12 @@ def atomic_write_bytes(target: Path, content: bytes) -> Path:
     return target
 
 
-def read_partition(warehouse: Path, table: str, month: str) -> pl.DataFrame:
+def read_partition(warehouse: Path, table: str, month: str, columns: list[str] | None = None) -> pl.DataFrame:
+    """The stored partition of `table` for `month` (only `columns`, when given)."""
     target = partition_dir(warehouse, table, month) / PARTITION_FILE
     if not target.exists():
         raise FileNotFoundError(f"{table} has no partition for {month} in {warehouse}; materialize that month first")
-    return pl.read_parquet(target)
+    return pl.read_parquet(target, columns=columns)
 
 
 def scan_table(warehouse: Path, table: str) -> pl.LazyFrame:
