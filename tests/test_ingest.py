@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
-from pbr_pipeline.intake.ingest import ingest_table
+from pbr_pipeline.core.settings import SAMPLE_DATA_DIR
+from pbr_pipeline.intake.ingest import ingest_table, read_workers, table_files
+from pbr_pipeline.programmes.rips import RIPS
 from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS
 from pbr_pipeline.intake.validate import validate_table
 from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, csv_bytes, put
@@ -78,3 +81,20 @@ def test_a_record_longer_than_the_header_is_quarantined_alone(data_dir):
     assert validated.valid.height == 2
     assert validated.rejected.select("source_row", "rule").rows() == [(4, "row_unreadable")]
     assert "17 values but the header names 16 columns" in validated.rejected["reason"][0]
+
+
+def test_a_large_month_read_in_worker_processes_gives_the_same_table():
+    """Above `parallel_bytes` the files are read a file per process (spawned): the same rows
+    in the same order, the same file reports, as reading them one after another here."""
+    month = "2025-03"
+    files = table_files(SAMPLE_DATA_DIR, month, RIPS.table)
+    assert len(files) == 12
+    assert read_workers(files, parallel_bytes=sum(path.stat().st_size for path in files) + 1) == 1
+    assert read_workers(files, parallel_bytes=0) == min(12, os.cpu_count() or 1)
+    here = ingest_table(SAMPLE_DATA_DIR, month, RIPS.table)
+    logged: list[str] = []
+    pooled = ingest_table(SAMPLE_DATA_DIR, month, RIPS.table, log=logged.append, parallel_bytes=0)
+    assert pooled.frame.height > 0
+    assert pooled.frame.equals(here.frame)
+    assert pooled.files == here.files
+    assert len([line for line in logged if ": read " in line]) == 12

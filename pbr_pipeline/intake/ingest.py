@@ -10,11 +10,16 @@ the quarantine accounts for it and the rest of the month goes on.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import polars as pl
 
@@ -101,28 +106,73 @@ def _is_skipped(path: Path) -> bool:
     return path.name.startswith((".", "~$"))
 
 
-def ingest_table(data_dir: Path, month: str, table: InputTable, log: Log | None = None) -> IngestedTable:
-    """Read every file of `table` for `month` into one raw frame."""
+PARALLEL_READ_BYTES = 64 * 1024 * 1024
+"""A table's month of files at least this large is read on every core, a file per worker
+process (a month of RIPS is hundreds of files and about a gigabyte, parsed in Python); a
+smaller month is read in this process, where starting workers would cost more than it saves."""
+
+
+def read_workers(paths: list[Path], parallel_bytes: int = PARALLEL_READ_BYTES) -> int:
+    """How many processes read `paths`: every core for a large month of files, else one."""
+    if len(paths) < 2 or sum(path.stat().st_size for path in paths) < parallel_bytes:
+        return 1
+    return max(1, min(len(paths), os.cpu_count() or 1))
+
+
+def ingest_table(data_dir: Path, month: str, table: InputTable, log: Log | None = None,
+                 parallel_bytes: int = PARALLEL_READ_BYTES) -> IngestedTable:
+    """Read every file of `table` for `month` into one raw frame (in file order, whichever
+    process read each file)."""
     frames: list[pl.DataFrame] = []
     reports: list[FileReport] = []
     skipped: list[str] = []
+    to_read: list[tuple[Path, str]] = []
     for path in table_files(data_dir, month, table):
         relative = path.relative_to(data_dir).as_posix()
         if _is_skipped(path):
             skipped.append(published_file_name(relative, "", table))
-            continue
-        started = time.perf_counter()
-        frame, report = _ingest_file(path, relative, month, table)
+        else:
+            to_read.append((path, relative))
+    workers = read_workers([path for path, _ in to_read], parallel_bytes)
+    if log is not None and workers > 1:
+        log(f"{table.name}: reading {len(to_read):,} files in {workers} processes")
+    for (_, relative), (frame, report, seconds) in zip(to_read, _read_all(to_read, month, table, workers, log)):
         frames.append(frame)
         reports.append(report)
         if log is not None:
             outcome = f"rejected whole: {report.error}" if report.error else f"{report.rows:,} rows"
             outcome += "".join(f"; {note}" for note in report.notes)
             shown = published_file_name(relative, report.sha256, table)
-            log(f"{table.name}: read {shown} ({outcome}) in {time.perf_counter() - started:.1f} s")
+            log(f"{table.name}: read {shown} ({outcome}) in {seconds:.1f} s")
     schema = raw_schema(table)
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
     return IngestedTable(frame=frame, files=tuple(reports), skipped=tuple(skipped))
+
+
+def _read_all(to_read: list[tuple[Path, str]], month: str, table: InputTable, workers: int,
+              log: Log | None = None) -> Iterator[tuple[pl.DataFrame, FileReport, float]]:
+    """Each file's frame, report and reading time, in the order of `to_read`."""
+    paths, relatives = [path for path, _ in to_read], [relative for _, relative in to_read]
+    done = 0
+    if workers > 1:
+        try:
+            # Spawned, not forked: a fork of a process whose polars threads are running can hang.
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                for result in pool.map(_ingest_timed, paths, relatives, repeat(month), repeat(table)):
+                    yield result
+                    done += 1
+        except BrokenProcessPool:
+            # A worker that died (out of memory, or a script without a `__main__` guard) loses
+            # nothing: the files it had not returned are read here, one after another.
+            if log is not None:
+                log(f"{table.name}: a reading process stopped; the {len(paths) - done:,} files left are read in this process")
+    yield from map(_ingest_timed, paths[done:], relatives[done:], repeat(month), repeat(table))
+
+
+def _ingest_timed(path: Path, relative: str, month: str, table: InputTable) -> tuple[pl.DataFrame, FileReport, float]:
+    started = time.perf_counter()
+    frame, report = _ingest_file(path, relative, month, table)
+    return frame, report, time.perf_counter() - started
 
 
 def _ingest_file(path: Path, relative: str, month: str, table: InputTable) -> tuple[pl.DataFrame, FileReport]:
