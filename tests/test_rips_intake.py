@@ -397,3 +397,26 @@ def test_many_services_keep_document_order_across_the_readers_batches():
     assert read.frame["source_row"].to_list() == list(range(1, 21_001))
     assert read.frame["ubicacion"][-1] == "usuarios[29].servicios.consultas[699]"
     assert read.frame["consecutivo"][-1] == "700"
+
+
+def test_the_conservation_check_counts_each_rips_file_under_its_published_name():
+    """The blocking `<table>_conserve_rows` check, on a real month of the sample's RIPS: each
+    file's rows read = valid + rejected, files named as analysts see them; a lost valid row
+    breaks its file."""
+    from assets.checks import row_conservation
+    from pbr_pipeline.core.settings import SAMPLE_DATA_DIR
+    from pbr_pipeline.programmes.rips import RIPS as REGISTERED_RIPS
+
+    table = REGISTERED_RIPS.table
+    ingested = ingest_table(SAMPLE_DATA_DIR, "2025-03", table)
+    validated = validate_table(ingested.frame, table)
+    counted = ["source_file", "source_sha256"]
+    per_file = row_conservation(ingested.frame.select(counted), validated.valid.select(counted), validated.rejected, table)
+    assert per_file.height == 12
+    assert per_file["conserved"].all()
+    assert per_file["rows_read"].sum() == ingested.frame.height
+    assert not per_file["source_file"].str.contains(r"\.json$|\.csv$").any()  # names withheld
+    lost = validated.valid.select(counted).slice(1)
+    broken = row_conservation(ingested.frame.select(counted), lost, validated.rejected, table).filter(~pl.col("conserved"))
+    assert broken.height == 1
+    assert broken["rows_read"][0] == broken["rows_valid"][0] + broken["rows_rejected"][0] + 1
