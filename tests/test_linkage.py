@@ -257,3 +257,38 @@ def test_pbr_link_rejects_a_file_without_person_columns(tmp_path, capsys):
     bad.write_text("a,b\n1,2\n")
     assert main(["link", str(bad), str(bad), "--out", str(tmp_path / "x.parquet")]) == 2
     assert "person columns" in capsys.readouterr().err
+
+
+def test_the_guarded_one_edit_level_is_exactly_damerau_levenshtein_within_one():
+    """The document comparison's guard skips the edit distance only for pairs it could not
+    place in `one edit`: on numbers of every length with every kind of single edit (and
+    unrelated numbers, and equal ones) it agrees with `damerau_levenshtein <= 1` pair by pair."""
+    import random
+
+    import duckdb
+
+    from pbr_pipeline.identity.linkage.settings import ONE_EDIT_DOCUMENTS
+
+    rng = random.Random(7)
+    pairs = []
+    for _ in range(20_000):
+        number = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 12)))
+        at = rng.randrange(len(number))
+        edited = rng.choice([
+            number,
+            number[:at] + rng.choice("0123456789") + number[at + 1:],          # a digit changed
+            number[:at] + rng.choice("0123456789") + number[at:],              # a digit added
+            number[:at] + number[at + 1:],                                     # a digit dropped
+            number[:at] + number[at + 1:at + 2] + number[at:at + 1] + number[at + 2:],  # neighbours swapped
+            "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 12))),        # someone else
+        ])
+        pairs.append((number, edited or "0"))
+    frame = pl.DataFrame(pairs, schema=["doc_number_l", "doc_number_r"], orient="row")
+    con = duckdb.connect()
+    con.register("pairs", frame.to_arrow())
+    plain, guarded, one_edit = con.execute(
+        f'SELECT list(damerau_levenshtein("doc_number_l", "doc_number_r") <= 1), list({ONE_EDIT_DOCUMENTS}), '
+        f'count(*) FILTER (damerau_levenshtein("doc_number_l", "doc_number_r") = 1) FROM pairs'
+    ).fetchone()
+    assert one_edit > 10_000  # most pairs are one edit apart: the test exercises the level
+    assert guarded == plain
