@@ -58,3 +58,36 @@ def test_a_nameless_registry_links_only_on_the_document():
     assert "CC:37111222" not in decided
     assert set(cases["registry"]) == {"rips"}
     assert cases["case_id"].n_unique() == cases.height
+
+
+def test_nameless_candidates_are_every_pair_by_number_or_one_edit_and_birth_date():
+    """The candidates found after setting aside registry people who share neither a number nor
+    a birth date with anyone enrolled are exactly those of every registry person's keys."""
+    import random
+
+    from pbr_pipeline.identity.claim_cases import deletion_keys
+    from pbr_pipeline.identity.registry_cases import nameless_candidates
+
+    rng = random.Random(3)
+    days = [dt.date(1980, 1, 1) + dt.timedelta(days=rng.randrange(400)) for _ in range(40)]
+
+    def people(prefix, count, numbers):
+        return pl.DataFrame({
+            "unique_id": [f"{prefix}{i}" for i in range(count)],
+            "doc_number": [rng.choice(numbers) if rng.random() < 0.5 else str(rng.randrange(10**7, 10**8)) for _ in range(count)],
+            "birth_date": [rng.choice(days) if rng.random() < 0.9 else None for _ in range(count)],
+        })
+
+    base = [str(rng.randrange(10**7, 10**8)) for _ in range(30)]
+    near = [number[:3] + str((int(number[3]) + 1) % 10) + number[4:] for number in base] + [number[:-1] for number in base]
+    left = people("l", 60, base)
+    right = people("r", 3000, base + near)
+    every = (
+        deletion_keys(left).join(deletion_keys(right), on="key", suffix="_r").select("unique_id", "unique_id_r").unique()
+        .join(left, on="unique_id").join(right.rename(lambda name: f"{name}_r"), on="unique_id_r")
+        .filter((pl.col("doc_number") == pl.col("doc_number_r")) | (pl.col("birth_date") == pl.col("birth_date_r")))
+        .select(pl.col("unique_id").alias("left_id"), pl.col("unique_id_r").alias("right_id"))
+    )
+    found = nameless_candidates(left, right)
+    assert every.height > 50
+    assert found.sort(pl.all()).equals(every.sort(pl.all()))

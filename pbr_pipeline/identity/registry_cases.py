@@ -46,6 +46,13 @@ DOCUMENT_ONE_EDIT = "one edit"
 def nameless_candidates(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:
     """left_id, right_id of folded people: the same number, or numbers one edit apart with the
     same birth date (neither missing)."""
+    # Only registry people who share a number or a birth date with someone enrolled can be a
+    # candidate: a month of RIPS holds hundreds of thousands of patients, a programme enrols
+    # thousands, and their deletion keys are all that is worked out.
+    right = right.filter(
+        pl.col("doc_number").is_in(left["doc_number"].drop_nulls().implode())
+        | pl.col("birth_date").is_in(left["birth_date"].drop_nulls().implode())
+    )
     keys = deletion_keys(left).join(deletion_keys(right), on="key", suffix="_r").select("unique_id", "unique_id_r").unique()
     born = keys.join(left.select("unique_id", "doc_number", "birth_date"), on="unique_id").join(
         right.select(pl.col("unique_id").alias("unique_id_r"), pl.col("doc_number").alias("doc_number_r"),
