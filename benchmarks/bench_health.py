@@ -15,7 +15,8 @@ Then, each in a fresh process so that peak memories do not mix:
 - `rips intake`: the month's RIPS files read and validated (`ingest_table`, `validate_table`);
 - `month`: the month through the real job (ingestion and validation of every file, the second
   pass, verdicts, pricing, ledger, checks, manifest), as `pbr run --month` runs it;
-and prints rows, wall time and peak resident memory (VmHWM) of each.
+and prints rows, wall time and peak resident memory of each: the process's own (VmHWM), and
+the process's with its file-reading workers (sampled every 50 ms).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -40,8 +43,54 @@ from pbr_pipeline.core.settings import PROJECT_ROOT, Settings  # noqa: E402
 MONTH = "2025-06"
 
 
+class TreeMemory:
+    """The peak of this process's resident memory plus its worker processes' (the files of a
+    large month are read in spawned workers), sampled every 50 ms while the step runs."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> "TreeMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.05):
+            self.peak_mb = max(self.peak_mb, sum(_rss_mb(pid) for pid in (os.getpid(), *_children(os.getpid()))))
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child_pid in task.read_text().split():
+            found += [int(child_pid), *_children(int(child_pid))]
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # the worker has just ended
+        pass
+    return 0.0
+
+
 def child(step: str, work: Path) -> None:
     """One step, measured in this (fresh) process; prints one JSON line."""
+    with TreeMemory() as tree:
+        result = _step(step, work)
+    print(json.dumps(result | {"peak_mb": peak_rss_mb(), "tree_peak_mb": tree.peak_mb}))
+
+
+def _step(step: str, work: Path) -> dict:
     data_dir = work / "data"
     started = time.perf_counter()
     if step == "rips":
@@ -58,7 +107,7 @@ def child(step: str, work: Path) -> None:
         outcome = run_month(Settings(data_dir=data_dir, warehouse=work / "warehouse"), MONTH)
         result = {"rows": None, "success": outcome.success,
                   "failed": list(outcome.failed_checks) + list(outcome.warnings)}
-    print(json.dumps(result | {"seconds": time.perf_counter() - started, "peak_mb": peak_rss_mb()}))
+    return result | {"seconds": time.perf_counter() - started}
 
 
 def generate_data(work: Path, *, people: int, rows: int, seed: int) -> None:
@@ -111,7 +160,7 @@ def main() -> int:
     rips = sorted((args.work / "data" / "inbox" / MONTH / "registros" / "rips").iterdir())
     size = sum(path.stat().st_size for path in rips) / 1e6
     print(f"{MONTH}: {len(rips)} RIPS files ({sum(p.suffix == '.json' for p in rips)} JSON), {size:,.0f} MB")
-    print(f"{'step':<14}{'rows':>12}{'seconds':>10}{'peak MB':>10}")
+    print(f"{'step':<14}{'rows':>12}{'seconds':>10}{'peak MB':>10}{'with workers':>14}")
     for step, label in (("rips", "rips intake"), ("month", "month")):
         shutil.rmtree(args.work / "warehouse", ignore_errors=True)
         command = [sys.executable, __file__, "--work", str(args.work), "--child", step]
@@ -121,7 +170,7 @@ def main() -> int:
             return 1
         result = json.loads(child_run.stdout.strip().splitlines()[-1])
         rows = f"{result['rows']:,}" if result["rows"] is not None else ""
-        print(f"{label:<14}{rows:>12}{result['seconds']:>10.1f}{result['peak_mb']:>10,.0f}"
+        print(f"{label:<14}{rows:>12}{result['seconds']:>10.1f}{result['peak_mb']:>10,.0f}{result['tree_peak_mb']:>14,.0f}"
               + ("" if result["success"] else f"   FAILED {result.get('failed')}"), flush=True)
     return 0
 
