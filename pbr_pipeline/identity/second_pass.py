@@ -140,13 +140,17 @@ def score_within_rosters(left: pl.DataFrame, claim_cases: pl.DataFrame, people: 
                                      on="unique_id", how="semi")
         roster = people_folded.join(rosters.filter(pl.col("operator") == operator).select(pl.col("document").alias("unique_id")),
                                     on="unique_id", how="semi")
-        candidates = claim_candidates(claims_of, roster)
-        if candidates.height:
-            parts.append(score_candidates(claims_of, roster, candidates, model))
-    if not parts:
+        parts.append(claim_candidates(claims_of, roster))
+    candidates = pl.concat(parts, how="vertical").unique() if parts else pl.DataFrame()
+    if candidates.height == 0:
         return score(left.clear(), people.clear(), model)
+    # Every operator's candidates scored in one linker: a pair's score does not depend on who
+    # else is in the tables, and one DuckDB database per operator cost more than the scoring.
     # No sort here: the employer evidence re-weighs and re-sorts the pairs.
-    return pl.concat(parts, how="vertical_relaxed")
+    return score_candidates(
+        left_folded.join(candidates.select(pl.col("left_id").alias("unique_id")).unique(), on="unique_id", how="semi"),
+        people_folded.join(candidates.select(pl.col("right_id").alias("unique_id")).unique(), on="unique_id", how="semi"),
+        candidates, model)
 
 
 def find_links(claims: pl.DataFrame, enrolments: pl.DataFrame, registry: pl.DataFrame, employers: pl.DataFrame,
