@@ -3,8 +3,8 @@
 Month M's run reads, from the warehouse, what M − 1's run wrote: since when each claim has
 been VERIFIED (claims_verified), the links in force (person_links) and what has been paid per
 milestone (the ledger: payments and adjustments of every month before M). It never judges an
-earlier month again, so a run costs the same in month 48 as in month 2, and a retrained model
-or a new contract cannot silently change what an earlier month decided or paid.
+earlier month again: a run does not redo the months before it, and a retrained model or a
+new contract cannot silently change what an earlier month decided or paid.
 """
 
 from __future__ import annotations
