@@ -2,13 +2,15 @@
 
     make bench                   # 300,000 people, 12 months, 10 operators
     python benchmarks/bench_pipeline.py --people 100000
+    python benchmarks/bench_pipeline.py --repeat 0  # the pass alone
 
 Each month runs in a fresh process, as the monthly schedule runs it, building on the stored
 state of the month before: the wall time (ingestion, validation, the second pass, verdicts,
 pricing, ledger, checks, manifest) and that process's peak memory are printed per month. The
 generated data is kept in build/bench/ and reused when its parameters match, so a second run
 measures the pipeline alone. Each operator gets a contract for its programme with the default
-rules and a budget that never binds.
+rules and a budget that never binds. Then the second and the last month are rerun `--repeat`
+times each (3), and the ratio of their median times is printed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -47,6 +50,8 @@ def main() -> int:
     parser.add_argument("--operators", type=int, default=10)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "build" / "bench")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="reruns of the second and the last month after the pass (0: none); their medians give the ratio")
     parser.add_argument("--one-month", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_month:
@@ -71,16 +76,43 @@ def main() -> int:
     shutil.rmtree(settings.warehouse, ignore_errors=True)
     total = time.perf_counter()
     for month in months:
-        child = subprocess.run([sys.executable, __file__, "--one-month", month, "--work", str(args.work)],
-                               capture_output=True, text=True)
-        if child.returncode != 0:
-            print(child.stderr[-4000:], file=sys.stderr)
+        result = _run_fresh(month, args.work)
+        if result is None:
             return 1
-        result = json.loads(child.stdout.strip().splitlines()[-1])
         print(f"run {month}: {result['seconds']:.1f} s, peak {result['peak_mb']:,.0f} MB, success={result['success']}, "
               f"failed={result['failed']}", flush=True)
     print(format_summary(summarise_month(settings.warehouse, months[-1])))
     print(f"all {len(months)} months: {time.perf_counter() - total:.1f} s")
+    if args.repeat and len(months) > 2:
+        return _second_and_last(months[1], months[-1], args.work, args.repeat)
+    return 0
+
+
+def _run_fresh(month: str, work: Path) -> dict | None:
+    """One month in a fresh process: its JSON line, or None (and its error printed) when it failed."""
+    child = subprocess.run([sys.executable, __file__, "--one-month", month, "--work", str(work)], capture_output=True, text=True)
+    if child.returncode != 0:
+        print(child.stderr[-4000:], file=sys.stderr)
+        return None
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def _second_and_last(second: str, last: str, work: Path, repeat: int) -> int:
+    """Rerun the second and the last month `repeat` times each, alternating (an open month's
+    rerun writes the same bytes, so the months after it still build on what they read): one
+    month's wall time on a shared machine varies by a fifth from run to run, and the target is
+    their ratio, so it is given on the medians."""
+    times: dict[str, list[float]] = {second: [], last: []}
+    for _ in range(repeat):
+        for month in (second, last):
+            result = _run_fresh(month, work)
+            if result is None:
+                return 1
+            times[month].append(result["seconds"])
+    medians = {month: statistics.median(values) for month, values in times.items()}
+    for month, values in times.items():
+        print(f"rerun {month}: {', '.join(f'{value:.1f}' for value in values)} s (median {medians[month]:.1f} s)")
+    print(f"last month / second month (medians): {medians[last] / medians[second]:.2f}")
     return 0
 
 
