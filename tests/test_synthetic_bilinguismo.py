@@ -8,7 +8,6 @@ never with pipeline code; the verdicts are re-derived here from the files alone.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 from collections import defaultdict
@@ -23,7 +22,9 @@ from pbr_pipeline.synthetic import generate
 from pbr_pipeline.synthetic.bilinguismo import SCENARIOS, operator_count
 from pbr_pipeline.synthetic.bilinguismo.verdicts import Claim, Exam, Listing, Oracle, Rules, decide, identity_key
 from pbr_pipeline.synthetic.bilinguismo.verdicts import add_months as oracle_months
-from test_synthetic import day_iso, number_key, read_operator_file, read_registries, tree_hashes
+from synthetic_checks import (ClaimsFromFiles, check_verdicts, data_set_fixtures, invalid_rows, month_end,
+                              people_by_document, plus_months, truth_of)
+from test_synthetic import number_key, read_registries, tree_hashes
 
 SEED = 7
 MONTHS = parse_month_range("2025-01..2025-08")
@@ -53,28 +54,8 @@ leave them as they are."""
 
 # Fixtures --------------------------------------------------------------------------------
 
-def truth_of(root: Path) -> dict[str, pl.DataFrame]:
-    return {name: pl.read_csv(root / "ground_truth" / f"{name}.csv", infer_schema=False).fill_null("")
-            for name in ("people", "claims", "outcomes_unclaimed", "invalid_rows", "files")}
-
-
-@pytest.fixture(scope="module")
-def out(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("bilinguismo")
-    generate(folder, seed=SEED, **SAMPLE)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def truth(out) -> dict[str, pl.DataFrame]:
-    return truth_of(out)
-
-
-@pytest.fixture(scope="module")
-def files(out, truth) -> dict[str, tuple[dict, dict]]:
-    """The programme's roster and claims files, read back."""
-    listed = truth["files"].filter(pl.col("path").str.contains("_bilinguismo_") & (pl.col("broken") == "false"))
-    return {path: read_operator_file(out / path) for path in listed["path"]}
+out, truth, files = data_set_fixtures("bilinguismo", "_bilinguismo_", seed=SEED, **SAMPLE)
+"""The data set, its ground truth, and the programme's roster and claims files read back."""
 
 
 @pytest.fixture(scope="module")
@@ -211,36 +192,13 @@ def test_verdicts_agree_with_scenarios(truth):
     assert correction["final_status"] == "REJECTED"
 
 
-def _month_end(month: str) -> dt.date:
-    year, mon = int(month[:4]), int(month[5:7])
-    return dt.date(year, mon, calendar.monthrange(year, mon)[1])
-
-
-def _plus_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-class FromFiles:
-    """The rule applied to the files as written: rosters, exam extracts and claims."""
+class FromFiles(ClaimsFromFiles):
+    """The rule applied to the files as written: rosters, exam extracts and claims. A person is
+    the document as matching compares it."""
 
     def __init__(self, files, exams: pl.DataFrame, invalid: pl.DataFrame) -> None:
-        bad = {(path, int(row)) for path, row in invalid.select("source_file", "source_row").iter_rows() if row}
-        self.listings = defaultdict(list)
-        self.claims = []
-        for path, (_, records) in files.items():
-            month = path.split("/")[1]
-            for row, record in records.items():
-                if (path, row) in bad:
-                    continue
-                key = number_key(record["tipo_documento"], record["numero_documento"])
-                if "/inscripciones/" in path:
-                    self.listings[key].append((month, dt.date.fromisoformat(day_iso(record["fecha_inscripcion"])),
-                                               record["operador"]))
-                else:
-                    self.claims.append((month, path, row, record["operador"], key,
-                                        dt.date.fromisoformat(day_iso(record["fecha_resultado"]))))
-        self.claims.sort(key=lambda claim: claim[:3])
+        bad = invalid_rows(invalid)
+        super().__init__(files, bad)
         self.exams = defaultdict(list)
         for path, row, month, kind, number, test, moment, day, level in exams.select(
                 "path", "row", "received", "tipo_documento", "numero_documento", "prueba", "momento", "fecha_examen",
@@ -249,75 +207,43 @@ class FromFiles:
                 self.exams[number_key(kind, number)].append((month, row, test, moment, dt.date.fromisoformat(day),
                                                              LEVELS[level.upper()]))
 
+    def identity(self, record: dict[str, str]) -> tuple[str, str]:
+        return number_key(record["tipo_documento"], record["numero_documento"])
+
     def seen(self, key, run: str) -> list[tuple]:
         latest = {}
         for month, _, test, moment, day, level in sorted(self.exams[key]):
             if month <= run:
                 latest[(test, moment, day)] = (test, moment, day, level)
-        horizon = _month_end(add_months(run, -1))
+        horizon = month_end(add_months(run, -1))
         return [exam for exam in latest.values() if exam[2] <= horizon]
 
-    def rule(self, key, start: dt.date, run: str) -> tuple[str, str]:
-        horizon = _month_end(add_months(run, -1))
+    def rule(self, key, owner: tuple, run: str) -> tuple[str, str]:
+        start = owner[0]
+        horizon = month_end(add_months(run, -1))
         exams = self.seen(key, run)
-        low, high = _plus_months(start, -3), start + dt.timedelta(days=30)
+        low, high = plus_months(start, -3), start + dt.timedelta(days=30)
         entries = sorted((day, level) for _, moment, day, level in exams if moment == "ENTRADA" and low <= day <= high)
         if not entries:
             return ("REJECTED", "NO_ENTRY_TEST") if high <= horizon else ("PENDING", "")
         if entries[-1][1] >= 3:
             return "REJECTED", "NOT_ADDITIONAL"
-        end = _plus_months(start, 12)
+        end = plus_months(start, 12)
         if any(moment == "SALIDA" and test in {"APTIS_GENERAL", "APTIS_DOCENTES"} and level >= 3 and start <= day <= end
                for test, moment, day, level in exams):
             return "VERIFIED", ""
         return ("REJECTED", "NOT_CERTIFIED") if end <= horizon else ("PENDING", "")
 
-    def owner(self, key, run: str):
-        rows = [(day, op) for month, day, op in self.listings[key] if month <= run]
-        return min(rows) if rows else None
-
-    def verdicts(self) -> dict[tuple[str, int], tuple[tuple[str, str], tuple[str, str]]]:
-        seen, result = set(), {}
-        for month, path, row, op, key, fecha in self.claims:
-            verdicts = []
-            for run in (month, MONTHS[-1]):
-                enrolled = [day for received, day, who in self.listings[key] if who == op and received <= month]
-                if (op, key) in seen:
-                    verdicts.append(("DUPLICATE", "DUPLICATE"))
-                elif not enrolled or min(enrolled) > fecha:
-                    verdicts.append(("REJECTED", "NOT_ENROLLED"))
-                elif self.owner(key, run)[1] != op:
-                    verdicts.append(("REJECTED", "OTHER_OPERATOR"))
-                elif not CONTRACT[0] <= fecha <= CONTRACT[1]:
-                    verdicts.append(("REJECTED", "NO_CONTRACT"))
-                else:
-                    verdicts.append(self.rule(key, self.owner(key, run)[0], run))
-            seen.add((op, key))
-            result[(path, row)] = tuple(verdicts)
-        return result
-
 
 def test_verdicts_follow_from_the_files(truth, files, exams):
-    derived = FromFiles(files, exams, truth["invalid_rows"]).verdicts()
-    claims = bilingual(truth["claims"]).filter(pl.col("scenario") != "INVALID_ROW")
-    assert claims.height == len(derived) > 30
-    for claim in claims.iter_rows(named=True):
-        received, final = derived[(claim["source_file"], int(claim["source_row"]))]
-        assert received == (claim["status_when_received"], claim["reason_when_received"]), claim
-        assert final == (claim["final_status"], claim["final_reason"]), claim
+    derived = FromFiles(files, exams, truth["invalid_rows"]).verdicts(MONTHS[-1], CONTRACT)
+    check_verdicts(bilingual(truth["claims"]), derived, more_than=30)
 
 
 def test_unclaimed_certifications_follow_from_the_files(truth, files, exams):
-    from_files = FromFiles(files, exams, truth["invalid_rows"])
-    people = truth["people"].filter(pl.col("kind").str.starts_with("BILINGUISMO_"))
-    key_of = {person: number_key(*documents.split("|")[0].split(":"))
-              for person, documents in people.select("person_id", "documentos").iter_rows()}
-    claimed = {(key, op) for _, _, _, op, key, _ in from_files.claims}
-    expected = set()
-    for person, key in key_of.items():
-        owner = from_files.owner(key, MONTHS[-1])
-        if owner and (key, owner[1]) not in claimed and from_files.rule(key, owner[0], MONTHS[-1])[0] == "VERIFIED":
-            expected.add((person, owner[1], owner[0].isoformat()[:7]))
+    person_of = people_by_document(truth["people"], "BILINGUISMO_")
+    unclaimed = FromFiles(files, exams, truth["invalid_rows"]).unclaimed(person_of, MONTHS[-1])
+    expected = {(person_of[key], owner[1], owner[0].isoformat()[:7]) for key, owner in unclaimed}
     rows = truth["outcomes_unclaimed"].filter(pl.col("resultado") == "CERTIFICACION_B1")
     assert set(rows.select("person_id", "operador", "enrolment_month").rows()) == expected and expected
     assert (rows["placement_month"] == "").all() and (rows["outcome_month"] >= rows["enrolment_month"]).all()

@@ -10,7 +10,6 @@ hand-built cases.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime as dt
 import io
@@ -29,7 +28,9 @@ from pbr_pipeline.synthetic.health import SCENARIOS, operator_count
 from pbr_pipeline.synthetic.health.rips import CSV_COLUMNS
 from pbr_pipeline.synthetic.health.truth import VERIFIED_SCENARIOS
 from pbr_pipeline.synthetic.health.verdicts import Listing, Oracle, Row, Rules, adherence, prenatal
-from test_synthetic import day_iso, number_key, read_operator_file, tree_hashes
+from synthetic_checks import (ClaimsFromFiles, check_verdicts, data_set_fixtures, invalid_rows, month_end,
+                              people_by_document, plus_months, truth_of)
+from test_synthetic import day_iso, number_key, tree_hashes
 
 SEED = 7
 MONTHS = parse_month_range("2025-01..2025-08")
@@ -53,11 +54,6 @@ CIE10 = re.compile(r"^[A-Z]\d{2}[0-9X]$")
 
 
 # Reading the files -------------------------------------------------------------------------
-
-def truth_of(root: Path) -> dict[str, pl.DataFrame]:
-    return {name: pl.read_csv(root / "ground_truth" / f"{name}.csv", infer_schema=False).fill_null("")
-            for name in ("people", "claims", "outcomes_unclaimed", "invalid_rows", "files")}
-
 
 def health(claims: pl.DataFrame, programme: str | None = None) -> pl.DataFrame:
     """The health programmes' claims (of one programme: by the file that carries them)."""
@@ -112,23 +108,8 @@ def rips_rows(out: Path, files: pl.DataFrame) -> list[dict]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def out(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("health")
-    generate(folder, seed=SEED, **SAMPLE)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def truth(out) -> dict[str, pl.DataFrame]:
-    return truth_of(out)
-
-
-@pytest.fixture(scope="module")
-def files(out, truth) -> dict[str, tuple[dict, dict]]:
-    """The programmes' roster and claims files, read back."""
-    listed = truth["files"].filter(pl.col("path").str.contains("_salud_") & (pl.col("broken") == "false"))
-    return {path: read_operator_file(out / path) for path in listed["path"]}
+out, truth, files = data_set_fixtures("health", "_salud_", seed=SEED, **SAMPLE)
+"""The data set, its ground truth, and the programmes' roster and claims files read back."""
 
 
 @pytest.fixture(scope="module")
@@ -240,8 +221,7 @@ def test_rips_csv_has_the_flat_columns(out, truth):
 
 def test_rips_arrives_one_or_two_months_after_the_service(rips, truth):
     first = MONTHS[0]
-    bad = {(path, int(row)) for path, row in truth["invalid_rows"].select("source_file", "source_row").iter_rows()
-           if row}
+    bad = invalid_rows(truth["invalid_rows"])
     lags = defaultdict(int)
     keys = defaultdict(list)
     for row in rips:
@@ -359,16 +339,6 @@ def test_verdicts_agree_with_scenarios(truth):
             assert claim["resultado"] == OUTCOME[PROGRAMMES[claim["source_file"].split("_", 1)[1].rsplit("_", 1)[0]]]
 
 
-def _month_end(month: str) -> dt.date:
-    year, mon = int(month[:4]), int(month[5:7])
-    return dt.date(year, mon, calendar.monthrange(year, mon)[1])
-
-
-def _plus_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
 GROUPS = {"HIV": {"B20", "B21", "B22", "B23", "B24", "Z21"}, "TB": {"A15", "A16", "A17", "A18", "A19"}}
 
 
@@ -376,39 +346,32 @@ def _group(dx: str) -> str | None:
     return next((name for name, categories in GROUPS.items() if dx[:3] in categories), None)
 
 
-class FromFiles:
-    """Both rules applied to the files as written: rosters, claims and RIPS (JSON and CSV)."""
+class FromFiles(ClaimsFromFiles):
+    """Both rules applied to the files as written: rosters, claims and RIPS (JSON and CSV). A
+    person is (programme, the document as matching compares it); a roster row gives the sex."""
 
     def __init__(self, files, rips: list[dict], invalid: pl.DataFrame) -> None:
-        bad = {(path, int(row)) for path, row in invalid.select("source_file", "source_row").iter_rows() if row}
-        self.listings = defaultdict(list)
-        self.claims = []
-        for path, (_, records) in files.items():
-            month = path.split("/")[1]
-            for row, record in records.items():
-                if (path, row) in bad:
-                    continue
-                key = (record["programa"], number_key(record["tipo_documento"], record["numero_documento"]))
-                if "/inscripciones/" in path:
-                    sex = {"MUJER": "F", "HOMBRE": "M"}.get(record["sexo"].upper(), record["sexo"].upper())
-                    self.listings[key].append((month, dt.date.fromisoformat(day_iso(record["fecha_inscripcion"])),
-                                               record["operador"], sex))
-                else:
-                    self.claims.append((month, path, row, record["operador"], *key,
-                                        dt.date.fromisoformat(day_iso(record["fecha_resultado"]))))
-        self.claims.sort(key=lambda claim: claim[:3])
+        bad = invalid_rows(invalid)
+        super().__init__(files, bad)
         self.rows = defaultdict(list)
         for row in rips:
             if (row["path"], row["row"]) in bad:
                 continue
             self.rows[number_key(row["tipo_documento"], row["numero_documento"])].append(row)
 
+    def identity(self, record: dict[str, str]) -> tuple[str, tuple[str, str]]:
+        return record["programa"], number_key(record["tipo_documento"], record["numero_documento"])
+
+    def listing(self, month: str, record: dict[str, str]) -> tuple:
+        sex = {"MUJER": "F", "HOMBRE": "M"}.get(record["sexo"].upper(), record["sexo"].upper())
+        return *super().listing(month, record), sex
+
     def seen(self, key, run: str) -> list[tuple]:
         latest = {}
         for row in sorted(self.rows[key], key=lambda row: (row["received"], row["path"], row["row"])):
             if row["received"] <= run:
                 latest[(row["num_factura"], row["consecutivo"], row["tipo_servicio"])] = row
-        horizon = _month_end(add_months(run, -2))
+        horizon = month_end(add_months(run, -2))
         facts = []
         for row in latest.values():
             day = dt.date.fromisoformat(row["fecha_atencion"][:10])
@@ -418,88 +381,53 @@ class FromFiles:
                               days))
         return sorted(facts)
 
-    def rule(self, programme: str, key, owner: tuple, run: str) -> tuple[str, str]:
-        horizon = _month_end(add_months(run, -2))
+    def rule(self, identity: tuple, owner: tuple, run: str) -> tuple[str, str]:
+        programme, key = identity
+        horizon = month_end(add_months(run, -2))
         facts = self.seen(key, run)
         start, sex = owner[0], owner[2]
         if programme == "SALUD_MATERNA":
             if sex != "F":
                 return "REJECTED", "NOT_ELIGIBLE"
-            end = _plus_months(start, 9)
+            end = plus_months(start, 9)
             days = {day for day, _, _, kind, purpose, dx, _ in facts
                     if kind in ("CONSULTA", "PROCEDIMIENTO") and start <= day <= end
                     and (purpose == "23" or dx[:3] in ("Z34", "Z35"))}
             if len(days) >= 4:
                 return "VERIFIED", ""
             return ("REJECTED", "NOT_ENOUGH_CONTROLS") if end <= horizon else ("PENDING", "")
-        low, high = start - dt.timedelta(days=30), _plus_months(start, 12)
+        low, high = start - dt.timedelta(days=30), plus_months(start, 12)
         found = [fact for fact in facts if fact[3] in ("CONSULTA", "PROCEDIMIENTO") and low <= fact[0] <= high
                  and _group(fact[5])]
         if not found:
             return ("REJECTED", "NO_DIAGNOSIS") if high <= horizon else ("PENDING", "")
         diagnosed, group = found[0][0], _group(found[0][5])
         mine = [fact for fact in facts if _group(fact[5]) == group]
-        if any(_plus_months(diagnosed, -12) <= fact[0] < diagnosed for fact in mine):
+        if any(plus_months(diagnosed, -12) <= fact[0] < diagnosed for fact in mine):
             return "REJECTED", "NOT_NEW_CASE"
         medicines = [fact for fact in mine if fact[3] == "MEDICAMENTO"]
         starts = [fact[0] for fact in medicines if diagnosed <= fact[0] <= diagnosed + dt.timedelta(days=30)]
         if not starts:
             return ("REJECTED", "NO_TREATMENT") if diagnosed + dt.timedelta(days=30) <= horizon else ("PENDING", "")
         treated = starts[0]
-        end = _plus_months(treated, 6)
+        end = plus_months(treated, 6)
         needed = -(-(end - treated).days * 80 // 100)
         if sum(fact[6] for fact in medicines if treated <= fact[0] < end) >= needed:
             return "VERIFIED", ""
         return ("REJECTED", "NOT_ADHERENT") if end - dt.timedelta(days=1) <= horizon else ("PENDING", "")
 
-    def owner(self, key, run: str) -> tuple | None:
-        rows = [(day, op, sex) for month, day, op, sex in self.listings[key] if month <= run]
-        return min(rows) if rows else None
-
-    def verdicts(self) -> dict:
-        seen, result = set(), {}
-        for month, path, row, op, programme, key, fecha in self.claims:
-            verdicts = []
-            for run in (month, MONTHS[-1]):
-                enrolled = [day for received, day, who, _ in self.listings[(programme, key)]
-                            if who == op and received <= month]
-                if (op, programme, key) in seen:
-                    verdicts.append(("DUPLICATE", "DUPLICATE"))
-                elif not enrolled or min(enrolled) > fecha:
-                    verdicts.append(("REJECTED", "NOT_ENROLLED"))
-                elif self.owner((programme, key), run)[1] != op:
-                    verdicts.append(("REJECTED", "OTHER_OPERATOR"))
-                elif not CONTRACT[0] <= fecha <= CONTRACT[1]:
-                    verdicts.append(("REJECTED", "NO_CONTRACT"))
-                else:
-                    verdicts.append(self.rule(programme, key, self.owner((programme, key), run), run))
-            seen.add((op, programme, key))
-            result[(path, row)] = tuple(verdicts)
-        return result
-
 
 def test_verdicts_follow_from_the_files(truth, files, rips):
-    derived = FromFiles(files, rips, truth["invalid_rows"]).verdicts()
-    claims = health(truth["claims"]).filter(pl.col("scenario") != "INVALID_ROW")
-    assert claims.height == len(derived) > 60
-    for claim in claims.iter_rows(named=True):
-        received, final = derived[(claim["source_file"], int(claim["source_row"]))]
-        assert received == (claim["status_when_received"], claim["reason_when_received"]), claim
-        assert final == (claim["final_status"], claim["final_reason"]), claim
+    derived = FromFiles(files, rips, truth["invalid_rows"]).verdicts(MONTHS[-1], CONTRACT)
+    check_verdicts(health(truth["claims"]), derived, more_than=60)
 
 
 def test_unclaimed_outcomes_follow_from_the_files(truth, files, rips):
-    from_files = FromFiles(files, rips, truth["invalid_rows"])
-    people = truth["people"].filter(pl.col("kind").str.starts_with("SALUD_"))
-    claimed = {(programme, key, op) for _, _, _, op, programme, key, _ in from_files.claims}
-    expected = set()
-    for person, documents in people.select("person_id", "documentos").iter_rows():
-        key = number_key(*documents.split("|")[0].split(":"))
-        for programme in OUTCOME:
-            owner = from_files.owner((programme, key), MONTHS[-1])
-            if owner and (programme, key, owner[1]) not in claimed and \
-                    from_files.rule(programme, key, owner, MONTHS[-1])[0] == "VERIFIED":
-                expected.add((person, owner[1], OUTCOME[programme], owner[0].isoformat()[:7]))
+    person_of = people_by_document(truth["people"], "SALUD_")
+    unclaimed = FromFiles(files, rips, truth["invalid_rows"]).unclaimed(
+        [(programme, key) for key in person_of for programme in OUTCOME], MONTHS[-1])
+    expected = {(person_of[key], owner[1], OUTCOME[programme], owner[0].isoformat()[:7])
+                for (programme, key), owner in unclaimed}
     rows = truth["outcomes_unclaimed"].filter(pl.col("resultado").is_in(list(OUTCOME.values())))
     assert set(rows.select("person_id", "operador", "resultado", "enrolment_month").rows()) == expected and expected
 

@@ -119,10 +119,7 @@ def build_population(rng: np.random.Generator, size: int, timeline: Timeline, *,
     low = np.array([17, 18, 29, 41])[band]
     high = np.array([17, 28, 40, 60])[band]
     age = rng.integers(low, high + 1)
-    birth_month = timeline.first - age * 12 - rng.integers(0, 12, size)
-    day = rng.integers(1, 29, size)
-    birth = first_day(birth_month) + day - 1
-    adult = first_day(birth_month + ADULT_MONTHS) + day - 1
+    birth_month, birth, adult = draw_birth_days(rng, age, timeline)
 
     draw = rng.random(size)
     doc_type = np.select([age == 17, draw < 0.08, draw < 0.095, draw < 0.11], [TI, PT, PE, CE], CC).astype(np.uint8)
@@ -132,22 +129,59 @@ def build_population(rng: np.random.Generator, size: int, timeline: Timeline, *,
     numbers = unique_numbers(rng, doc_type, sex, birth_year, taken)
 
     female = sex == 0
-    given1, given2, surname1, surname2 = draw_names(rng, sex)
+    names = draw_names(rng, sex)
+    groups = draw_groups(rng, migrant=draw_migrants(rng, doc_type), disability=0.03, victim=0.10,
+                         head_candidates=female & (age >= 20), head_share=0.20, ethnic=0.04)
+    return new_population(id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type, numbers=numbers,
+                          names=names, groups=groups)
 
+
+def draw_birth_days(rng: np.random.Generator, age: np.ndarray,
+                    timeline: Timeline) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(birth month, birth day, 18th birthday) of people `age` years old (and 0-11 months) at the
+    first inbox month. Days of month are 1-28, so adding years is month arithmetic."""
+    size = len(age)
+    birth_month = timeline.first - age * 12 - rng.integers(0, 12, size)
+    day = rng.integers(1, 29, size)
+    birth = first_day(birth_month) + day - 1
+    adult = first_day(birth_month + ADULT_MONTHS) + day - 1
+    return birth_month, birth, adult
+
+
+def draw_migrants(rng: np.random.Generator, doc_type: np.ndarray) -> np.ndarray:
+    """Who is a migrant: every PT and PEP holder and about half the CE holders."""
+    return (doc_type == PT) | (doc_type == PE) | ((doc_type == CE) & (rng.random(len(doc_type)) < 0.5))
+
+
+def draw_groups(rng: np.random.Generator, *, migrant: np.ndarray | None, disability: float, victim: float,
+                head_candidates: np.ndarray, head_share: float | np.ndarray, ethnic: float) -> np.ndarray:
+    """Population groups as a GROUP_BIT mask: MIGRANTE where `migrant` (None: nobody), DISCAPACIDAD,
+    VICTIMA and ETNICO for the given shares of everyone, MADRE_CABEZA_HOGAR for `head_share` of
+    `head_candidates`. Draws in that order."""
+    size = len(head_candidates)
     groups = np.zeros(size, dtype=np.uint8)
-    migrant = (doc_type == PT) | (doc_type == PE) | ((doc_type == CE) & (rng.random(size) < 0.5))
-    groups |= np.where(migrant, GROUP_BIT["MIGRANTE"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.03, GROUP_BIT["DISCAPACIDAD"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.10, GROUP_BIT["VICTIMA"], 0).astype(np.uint8)
-    head = female & (age >= 20) & (rng.random(size) < 0.20)
+    if migrant is not None:
+        groups |= np.where(migrant, GROUP_BIT["MIGRANTE"], 0).astype(np.uint8)
+    groups |= np.where(rng.random(size) < disability, GROUP_BIT["DISCAPACIDAD"], 0).astype(np.uint8)
+    groups |= np.where(rng.random(size) < victim, GROUP_BIT["VICTIMA"], 0).astype(np.uint8)
+    head = head_candidates & (rng.random(size) < head_share)
     groups |= np.where(head, GROUP_BIT["MADRE_CABEZA_HOGAR"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.04, GROUP_BIT["ETNICO"], 0).astype(np.uint8)
+    groups |= np.where(rng.random(size) < ethnic, GROUP_BIT["ETNICO"], 0).astype(np.uint8)
+    return groups
 
+
+def new_population(*, id_offset: int, sex: np.ndarray, birth: np.ndarray, adult: np.ndarray, doc_type: np.ndarray,
+                   numbers: np.ndarray, names: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                   groups: np.ndarray) -> Population:
+    """People as drawn, none with a renewed document yet: `numbers` as `unique_numbers` draws
+    them, `names` as `draw_names` does."""
+    given1, given2, surname1, surname2 = names
+    text = numbers.astype(str)
     return Population(
-        id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type,
-        doc_number=numbers.astype(str), given1=given1.astype(np.int32), given2=given2.astype(np.int32),
-        surname1=surname1.astype(np.int32), surname2=surname2.astype(np.int32), groups=groups,
-        renewal=np.full(size, NEVER, dtype=np.int64), new_number=np.full(size, "", dtype=numbers.astype(str).dtype),
+        id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type, doc_number=text,
+        given1=given1.astype(np.int32), given2=given2.astype(np.int32), surname1=surname1.astype(np.int32),
+        surname2=surname2.astype(np.int32), groups=groups, renewal=np.full(len(sex), NEVER, dtype=np.int64),
+        new_number=np.full(len(sex), "", dtype=text.dtype),
     )
 
 
@@ -178,13 +212,14 @@ def draw_names(rng: np.random.Generator, sex: np.ndarray) -> tuple[np.ndarray, n
 
 
 def renew_peps(rng: np.random.Generator, population: Population, rate: float, listed_until: np.ndarray,
-               window: tuple[int, int], taken: np.ndarray) -> Population:
+               window: tuple[int, int], taken: np.ndarray, days_after_listing: tuple[int, int] = (1, 90)) -> Population:
     """Replace the PEP of a share of PEP holders by a PT with a new number.
 
     `listed_until` is, per person, the day of the latest `fecha_inscripcion` any roster gives
-    the person (-1 for people nobody enrols): an enrolled person's PEP is replaced 1-90 days
-    after it, so every roster keeps the PEP while the registry and later claims show the PT.
-    Others change on a day in `window` (first and last day numbers)."""
+    the person (-1 for people nobody enrols): an enrolled person's PEP is replaced a number of
+    days in `days_after_listing` (first and last) after it, so every roster keeps the PEP while
+    the registry and later claims show the PT. Others change on a day in `window` (first and
+    last day numbers)."""
     from .noise import pick
 
     peps = population.doc_type == PE
@@ -193,7 +228,8 @@ def renew_peps(rng: np.random.Generator, population: Population, rate: float, li
     index = np.flatnonzero(chosen)
     if not len(index):
         return population
-    day = np.where(enrolled[index], listed_until[index] + rng.integers(1, 91, len(index)),
+    soonest, latest = days_after_listing
+    day = np.where(enrolled[index], listed_until[index] + rng.integers(soonest, latest + 1, len(index)),
                    rng.integers(window[0], window[1] + 1, len(index)))
     numbers = unique_numbers(rng, np.full(len(index), PT, dtype=np.uint8), population.sex[index],
                               np.zeros(len(index), dtype=np.int64), np.asarray(taken, dtype=np.int64))

@@ -15,22 +15,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..claims import TYPE_ALIASES, ClaimBatch, clip_month, fresh_number, send_twice, with_dots
+from ..claims import TYPE_ALIASES, ClaimBatch, clip_month, send_twice
+from ..dated_claims import (BEFORE_ENROLMENT, FABRICATED, NOT_ENROLLED, OTHER_PROGRAMME, OWN, PLAIN, SECOND,
+                            DatedClaims, spell_oddly, with_copies, written_documents)
 from ..operators import Enrolments, ExtraEnrolments
-from ..population import CC, DOC_TYPES, Population
+from ..population import Population
 from ..timeline import Timeline, last_day, month_of_day
 from .exams import (E_BELOW, X_AFTER_WINDOW, X_BEFORE_CONTRACT, X_CORRECTED, X_FAIL, X_NONE, X_NOT_ACCEPTED, X_PASS,
                     X_RETAKE, X_WINDOW_END, Exams, between)
 
-OWN, SECOND, NOT_ENROLLED, OTHER_PROGRAMME, FABRICATED, BEFORE_ENROLMENT, COPY = range(7)
-"""What the operator did: claimed its own enrolee, claimed a person another operator enrolled
-first, claimed a person of the programme it never enrolled, claimed a person of the employment
-programme, claimed a document nobody holds, claimed the entry test's date (before the
-enrolment), sent a claim again."""
-
-PLAIN, ALIAS, ZEROS, DOTS = range(4)
-"""How the document was written: as held, with a type alias (`T.I.`, `c.c`), with leading
-zeros, with dots in the number."""
+_TYPE_ALIASES = {**TYPE_ALIASES, "TI": (*TYPE_ALIASES["TI"], "ti")}
+"""Type aliases as operators of this programme write them (students' TI in lower case too)."""
 
 _CLAIM_CHANCE = {X_PASS: 0.85, X_RETAKE: 0.85, X_WINDOW_END: 0.85, X_BEFORE_CONTRACT: 0.85, X_CORRECTED: 1.0,
                  X_AFTER_WINDOW: 0.8, X_NOT_ACCEPTED: 0.8, X_FAIL: 0.12, X_NONE: 0.08}
@@ -38,30 +33,12 @@ _CLAIM_CHANCE = {X_PASS: 0.85, X_RETAKE: 0.85, X_WINDOW_END: 0.85, X_BEFORE_CONT
 
 
 @dataclass(frozen=True)
-class Claims:
-    """Claim rows as columns, one per valid row written to a `reportes` file."""
+class Claims(DatedClaims):
+    """CERTIFICACION_B1 claim rows as columns (BEFORE_ENROLMENT: the entry test's date), with
+    the exam row each names."""
 
-    person: np.ndarray
-    """Index into the programme's population; into the employment population for
-    OTHER_PROGRAMME; -1 for a document nobody holds."""
-    op: np.ndarray
-    fecha: np.ndarray
-    month: np.ndarray
-    intent: np.ndarray
-    cosmetic: np.ndarray
-    copy_of: np.ndarray
-    enrolment: np.ndarray
-    """The person's (owner's) enrolment index, -1 if nobody enrolled the person."""
     exam_row: np.ndarray
     """The exam row the claim names, -1 if none."""
-    soporte: np.ndarray
-    doc_type: np.ndarray
-    doc_number: np.ndarray
-    order: np.ndarray
-
-    @property
-    def size(self) -> int:
-        return len(self.person)
 
 
 class _Batch(ClaimBatch):
@@ -214,18 +191,7 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
     person, intent = columns["person"], columns["intent"]
     fecha = columns["fecha"]
     mine = (person >= 0) & (intent != OTHER_PROGRAMME)
-    doc_type = np.full(size, DOC_TYPES[CC], dtype=object)
-    doc_number = np.full(size, "", dtype=object)
-    shown_type, shown_number = population.document_at(np.where(mine, person, 0), fecha)
-    doc_type[mine] = np.array(DOC_TYPES)[shown_type[mine]]
-    doc_number[mine] = shown_number[mine]
-    other = intent == OTHER_PROGRAMME
-    if other.any():
-        shown_type, shown_number = employed.document_at(person[other], fecha[other])
-        doc_type[other] = np.array(DOC_TYPES)[shown_type]
-        doc_number[other] = shown_number
-    for index in np.flatnonzero(person < 0).tolist():
-        doc_number[index] = fresh_number(rng, taken)
+    doc_type, doc_number = written_documents(rng, person, fecha, intent, population, employed, taken)
 
     # Odd spellings go on plain true claims: a true claim written oddly is still true.
     cosmetic = np.full(size, PLAIN)
@@ -244,28 +210,11 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
     aliases = order[: counts[0]]
     zeros = order[counts[0]: counts[0] + counts[1]]
     dots = order[counts[0] + counts[1]: sum(counts)]
-    for index in aliases.tolist():
-        choices = TYPE_ALIASES[doc_type[index]] + (("ti",) if doc_type[index] == "TI" else ())
-        doc_type[index] = choices[int(rng.integers(0, len(choices)))]
-    for index in zeros.tolist():
-        doc_number[index] = "0" * int(rng.integers(1, 3)) + doc_number[index]
-    for index in dots.tolist():
-        doc_number[index] = with_dots(doc_number[index])
-    cosmetic[aliases], cosmetic[zeros], cosmetic[dots] = ALIAS, ZEROS, DOTS
+    spell_oddly(rng, doc_type, doc_number, cosmetic, aliases=aliases, zeros=zeros, dots=dots,
+                type_aliases=_TYPE_ALIASES)
 
     copies = send_twice(rng, np.flatnonzero(intent == OWN), columns["month"], timeline.last)
-    repeated = copies.repeated
-
-    def extend(values: np.ndarray, copies: np.ndarray) -> np.ndarray:
-        return np.concatenate([values, copies])
-
-    return Claims(
-        person=extend(person, person[repeated]), op=extend(columns["op"], columns["op"][repeated]),
-        fecha=extend(fecha, fecha[repeated]), month=extend(columns["month"], copies.month),
-        intent=extend(intent, np.full(len(repeated), COPY)), cosmetic=extend(cosmetic, cosmetic[repeated]),
-        copy_of=extend(np.full(size, -1), repeated), enrolment=extend(enrolment, enrolment[repeated]),
-        exam_row=extend(columns["exam_row"], columns["exam_row"][repeated]),
-        soporte=extend(columns["soporte"], columns["soporte"][repeated]),
-        doc_type=extend(doc_type, doc_type[repeated]), doc_number=extend(doc_number, doc_number[repeated]),
-        order=copies.order,
-    )
+    return Claims(**with_copies(dict(
+        person=person, op=columns["op"], fecha=fecha, month=columns["month"], intent=intent, cosmetic=cosmetic,
+        enrolment=enrolment, exam_row=columns["exam_row"], soporte=columns["soporte"], doc_type=doc_type,
+        doc_number=doc_number), copies))

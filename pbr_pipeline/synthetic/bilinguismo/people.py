@@ -16,8 +16,8 @@ import numpy as np
 
 from .. import operators
 from ..operators import Enrolments, ExtraEnrolments, choose_enrolled, enrol_again, enrolments_in
-from ..population import ADULT_MONTHS, CC, GROUP_BIT, NEVER, TI, Population, draw_names, unique_numbers
-from ..timeline import Timeline, first_day
+from ..population import CC, TI, Population, draw_birth_days, draw_groups, draw_names, new_population, unique_numbers
+from ..timeline import Timeline
 
 DOCENTE, ESTUDIANTE = 0, 1
 ROLES: tuple[str, ...] = ("DOCENTE", "ESTUDIANTE")
@@ -47,27 +47,14 @@ def build_people(rng: np.random.Generator, size: int, timeline: Timeline, *, id_
     minor = ~teacher & (rng.random(size) < MINOR_SHARE)
     age = np.select([teacher, minor], [rng.integers(24, 61, size), rng.integers(14, 18, size)],
                     rng.integers(18, 25, size))
-    birth_month = timeline.first - age * 12 - rng.integers(0, 12, size)
-    day = rng.integers(1, 29, size)
-    birth = first_day(birth_month) + day - 1
-    adult = first_day(birth_month + ADULT_MONTHS) + day - 1
+    birth_month, birth, adult = draw_birth_days(rng, age, timeline)
     doc_type = np.where(minor, TI, CC).astype(np.uint8)
     numbers = unique_numbers(rng, doc_type, sex, 1970 + birth_month // 12, taken)
-    given1, given2, surname1, surname2 = draw_names(rng, sex)
-
-    groups = np.zeros(size, dtype=np.uint8)
-    groups |= np.where(rng.random(size) < 0.02, GROUP_BIT["DISCAPACIDAD"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.08, GROUP_BIT["VICTIMA"], 0).astype(np.uint8)
-    head = teacher & (sex == 0) & (rng.random(size) < 0.15)
-    groups |= np.where(head, GROUP_BIT["MADRE_CABEZA_HOGAR"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.05, GROUP_BIT["ETNICO"], 0).astype(np.uint8)
-    text = numbers.astype(str)
-    population = Population(
-        id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type, doc_number=text,
-        given1=given1.astype(np.int32), given2=given2.astype(np.int32), surname1=surname1.astype(np.int32),
-        surname2=surname2.astype(np.int32), groups=groups, renewal=np.full(size, NEVER, dtype=np.int64),
-        new_number=np.full(size, "", dtype=text.dtype),
-    )
+    names = draw_names(rng, sex)
+    groups = draw_groups(rng, migrant=None, disability=0.02, victim=0.08, head_candidates=teacher & (sex == 0),
+                         head_share=0.15, ethnic=0.05)
+    population = new_population(id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type,
+                                numbers=numbers, names=names, groups=groups)
     return population, role
 
 

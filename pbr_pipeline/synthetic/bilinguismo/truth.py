@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from ..dated_claims import not_owned_label, spelling_label
 from ..population import DOC_TYPES
 from ..timeline import index_month, month_of, to_date
 from ..truth import people_rows, unclaimed_frame, with_operators
-from . import claims as intents
 from .claims import Claims
 from .exams import (E_ADVANCED, E_DAY30, E_DAY31, E_LATEST, E_NONE, E_OLD_B1, LEVELS, TESTS, X_AFTER_WINDOW,
                     X_BEFORE_CONTRACT, X_CORRECTED, X_FAIL, X_NONE, X_NOT_ACCEPTED, X_RETAKE, X_WINDOW_END,
@@ -48,21 +48,11 @@ def label(world: World, claims: Claims, index: int, duplicate_of: str | None) ->
     rows, stories = exams.rows, exams.stories
     enrolment = int(claims.enrolment[index])
     fecha = int(claims.fecha[index])
-    if intent == intents.FABRICATED:
-        return "NOT_ENROLLED", "nobody holds this document; no operator enrolled it"
-    if intent == intents.OTHER_PROGRAMME:
-        return "NOT_ENROLLED", "the person was enrolled in EMPLEO, never in BILINGUISMO"
-    if intent == intents.NOT_ENROLLED:
-        if enrolment < 0:
-            return "NOT_ENROLLED", "no operator enrolled this person in BILINGUISMO"
-        return "NOT_ENROLLED", f"{world.codes[e.op[enrolment]]} enrolled the person; this operator never did"
+    not_owned = not_owned_label(intent, enrolment, fecha, programme="BILINGUISMO", enrolments=e, codes=world.codes,
+                                before_enrolment="is the entry test's date, before the enrolment")
+    if not_owned is not None:
+        return not_owned
     start = int(e.date[enrolment])
-    owner = world.codes[e.op[enrolment]]
-    if intent == intents.SECOND:
-        return "OTHER_OPERATOR", f"{owner} enrolled the person first, on {_date(start)}"
-    if intent == intents.BEFORE_ENROLMENT:
-        return "RESULT_BEFORE_ENROLMENT", (f"fecha_resultado {_date(fecha)} is the entry test's date, before the "
-                                           f"enrolment on {_date(start)}")
     entry, exit_ = int(stories.entry[enrolment]), int(stories.exit[enrolment])
     row = int(claims.exam_row[index])
 
@@ -113,14 +103,7 @@ def label(world: World, claims: Claims, index: int, duplicate_of: str | None) ->
     shown = world.population.doc_type_at(np.array([person]), np.array([start, fecha]))
     if shown[0] != shown[1]:
         return "TI_CC", f"enrolled with {DOC_TYPES[shown[0]]}, claimed with {DOC_TYPES[shown[1]]} (turned 18); {why}"
-    cosmetic = int(claims.cosmetic[index])
-    if cosmetic == intents.ALIAS:
-        return "TYPE_ALIAS", f"document type written {claims.doc_type[index]!r}; {why}"
-    if cosmetic == intents.ZEROS:
-        return "LEADING_ZEROS", f"document number written with leading zeros; {why}"
-    if cosmetic == intents.DOTS:
-        return "DOTS_IN_NUMBER", f"document number written with dots; {why}"
-    return "TRUE_CLAIM", why
+    return spelling_label(int(claims.cosmetic[index]), claims.doc_type[index], why)
 
 
 def _add(day: int, months: int) -> int:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from schemas.codes import DIGITS_ONLY_DOCUMENT_TYPES
 
+from ..dated_verdicts import ClaimRow, Decided, Listing, Verdict, decide_in_order, seen_in_run
 from ..verdicts import (NOT_ADDITIONAL, PENDING, REJECTED, VERIFIED, Key, enrolment_date, enrolment_gates,
                         owner_listing)
 from ..verdicts import identity_key as employment_identity_key
@@ -92,17 +93,6 @@ class Rules:
 
 
 @dataclass(frozen=True)
-class Listing:
-    """One valid roster row of the programme."""
-
-    received: str
-    """Inbox month, YYYY-MM."""
-    date: dt.date
-    """`fecha_inscripcion`."""
-    op: str
-
-
-@dataclass(frozen=True)
 class Exam:
     """One delivered exam row (a correction is another Exam with the same key)."""
 
@@ -117,14 +107,6 @@ class Exam:
     @property
     def key(self) -> tuple[str, str, dt.date]:
         return self.test, self.moment, self.date
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: str
-    reason: str = ""
-    outcome_date: dt.date | None = None
-    """The date of the exit test that verified the claim."""
 
 
 @dataclass
@@ -144,12 +126,7 @@ class Oracle:
         latest version, dated up to the horizon."""
         if key not in self._order:
             self._order[key] = sorted(self.exams.get(key, ()), key=lambda exam: exam.delivered)
-        versions: dict[tuple, Exam] = {}
-        for exam in self._order[key]:
-            if exam.delivered <= run:
-                versions[exam.key] = exam
-        horizon = self.horizon(run)
-        return [exam for exam in versions.values() if exam.date <= horizon]
+        return seen_in_run(self._order[key], run, self.horizon(run))
 
     def enrolment(self, key: Key, op: str, by_month: str) -> dt.date | None:
         return enrolment_date(self.listings.get(key, ()), op, by_month)
@@ -197,36 +174,19 @@ def _rank(level: str) -> int:
 
 
 @dataclass(frozen=True)
-class Claim:
+class Claim(ClaimRow):
     """One valid claim row as the oracle needs it."""
 
-    path: str
-    row: int
-    month: str
-    op: str
     key: Key
     fecha: dt.date
 
 
-@dataclass(frozen=True)
-class Decided:
-    claim: Claim
-    duplicate_of: int | None
-    """Position (in verdict order) of the earlier claim a duplicate repeats."""
-    received: Verdict
-    final: Verdict
-
-
 def decide(oracle: Oracle, claims: list[Claim], last: str) -> list[Decided]:
     """Every claim in verdict order (month received, file, row), judged in the run of its own
-    month and in the run of `last`."""
-    ordered = sorted(claims, key=lambda claim: (claim.month, claim.path, claim.row))
-    first_seen: dict[tuple[str, Key], int] = {}
-    decided = []
-    for position, claim in enumerate(ordered):
-        earlier = first_seen.setdefault((claim.op, claim.key), position)
-        duplicate_of = None if earlier == position else earlier
-        verdicts = [oracle.judge(key=claim.key, op=claim.op, fecha=claim.fecha, claim_month=claim.month, run=run,
-                                 duplicate=duplicate_of is not None) for run in (claim.month, last)]
-        decided.append(Decided(claim, duplicate_of, *verdicts))
-    return decided
+    month and in the run of `last`; a claim repeats an earlier one of its operator about the
+    same document."""
+    def judge(claim: Claim, run: str, duplicate: bool) -> Verdict:
+        return oracle.judge(key=claim.key, op=claim.op, fecha=claim.fecha, claim_month=claim.month, run=run,
+                            duplicate=duplicate)
+
+    return decide_in_order(claims, last, lambda claim: (claim.op, claim.key), judge)

@@ -19,41 +19,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..claims import TYPE_ALIASES, ClaimBatch, Copies, fresh_number, send_twice, with_dots
+from ..claims import TYPE_ALIASES, ClaimBatch, Copies, send_twice
+from ..dated_claims import (ALIAS, BEFORE_ENROLMENT, COPY, DOTS, FABRICATED, NOT_ENROLLED, OTHER_PROGRAMME, OWN, PLAIN,
+                            SECOND, ZEROS, DatedClaims, spell_oddly, with_copies, written_documents)
 from ..operators import Enrolments, ExtraEnrolments
-from ..population import DOC_TYPES, Population
+from ..population import Population
 from ..timeline import Timeline, last_day, month_of_day
-
-OWN, SECOND, NOT_ENROLLED, OTHER_PROGRAMME, FABRICATED, BEFORE_ENROLMENT, COPY = range(7)
-PLAIN, ALIAS, ZEROS, DOTS = range(4)
 
 
 @dataclass(frozen=True)
-class Claims:
-    """Claim rows of both programmes as columns, one per valid row written to a `reportes` file."""
+class Claims(DatedClaims):
+    """Claim rows of both programmes as columns (`person` indexes the health population;
+    BEFORE_ENROLMENT: the day of a fourth control), with each claim's programme and whether
+    it was set aside to show an edge."""
 
-    person: np.ndarray
-    """Index into the health population; into the employment population for OTHER_PROGRAMME;
-    -1 for a document nobody holds."""
     programme: np.ndarray
-    op: np.ndarray
-    fecha: np.ndarray
-    month: np.ndarray
-    intent: np.ndarray
-    cosmetic: np.ndarray
-    copy_of: np.ndarray
-    enrolment: np.ndarray
-    """The owner's enrolment index in the claim's programme, -1 if nobody enrolled the person."""
     certain: np.ndarray
     """Set aside to show an edge: claimed for sure."""
-    soporte: np.ndarray
-    doc_type: np.ndarray
-    doc_number: np.ndarray
-    order: np.ndarray
-
-    @property
-    def size(self) -> int:
-        return len(self.person)
 
 
 class _Batch(ClaimBatch):
@@ -188,19 +170,7 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
                      intentions: list[Intentions], taken: set[str], timeline: Timeline, contract_start: int) -> Claims:
     size = len(columns["person"])
     person, intent, fecha = columns["person"], columns["intent"], columns["fecha"]
-    mine = (person >= 0) & (intent != OTHER_PROGRAMME)
-    doc_type = np.full(size, DOC_TYPES[0], dtype=object)
-    doc_number = np.full(size, "", dtype=object)
-    shown_type, shown_number = population.document_at(np.where(mine, person, 0), fecha)
-    doc_type[mine] = np.array(DOC_TYPES)[shown_type[mine]]
-    doc_number[mine] = shown_number[mine]
-    other = intent == OTHER_PROGRAMME
-    if other.any():
-        shown_type, shown_number = employed.document_at(person[other], fecha[other])
-        doc_type[other] = np.array(DOC_TYPES)[shown_type]
-        doc_number[other] = shown_number
-    for index in np.flatnonzero(person < 0).tolist():
-        doc_number[index] = fresh_number(rng, taken)
+    doc_type, doc_number = written_documents(rng, person, fecha, intent, population, employed, taken)
 
     # Odd spellings on plain claims of verified outcomes, written as the roster wrote them.
     cosmetic = np.full(size, PLAIN)
@@ -231,14 +201,8 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
         rest = np.setdiff1d(rest, zeros[-1], assume_unique=True)
         dots.append(rest[: counts[2]])
     aliases, zeros, dots = (np.concatenate(part).astype(np.int64) for part in (aliases, zeros, dots))
-    for index in aliases.tolist():
-        choices = TYPE_ALIASES.get(doc_type[index], (doc_type[index].lower(),))
-        doc_type[index] = choices[int(rng.integers(0, len(choices)))]
-    for index in zeros.tolist():
-        doc_number[index] = "0" * int(rng.integers(1, 3)) + doc_number[index]
-    for index in dots.tolist():
-        doc_number[index] = with_dots(doc_number[index])
-    cosmetic[aliases], cosmetic[zeros], cosmetic[dots] = ALIAS, ZEROS, DOTS
+    spell_oddly(rng, doc_type, doc_number, cosmetic, aliases=aliases, zeros=zeros, dots=dots,
+                type_aliases=TYPE_ALIASES)
 
     soporte = np.where(rng.random(size) < 0.8,
                        np.char.add("HC-", rng.integers(100_000, 1_000_000, size).astype(str)), "").astype(object)
@@ -254,20 +218,10 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
         order_parts.append(copies.order[len(mine):])
     repeated = np.concatenate(repeated_parts).astype(np.int64)
     copies = Copies(repeated, np.concatenate(month_parts), np.concatenate([order_key, *order_parts]))
-
-    def extend(values: np.ndarray, extra: np.ndarray) -> np.ndarray:
-        return np.concatenate([values, extra])
-
-    return Claims(
-        person=extend(person, person[repeated]), programme=extend(columns["programme"], columns["programme"][repeated]),
-        op=extend(columns["op"], columns["op"][repeated]), fecha=extend(fecha, fecha[repeated]),
-        month=extend(columns["month"], copies.month), intent=extend(intent, np.full(len(repeated), COPY)),
-        cosmetic=extend(cosmetic, cosmetic[repeated]), copy_of=extend(np.full(size, -1), repeated),
-        enrolment=extend(columns["enrolment"], columns["enrolment"][repeated]),
-        certain=extend(columns["certain"], columns["certain"][repeated]),
-        soporte=extend(soporte, soporte[repeated]), doc_type=extend(doc_type, doc_type[repeated]),
-        doc_number=extend(doc_number, doc_number[repeated]), order=copies.order,
-    )
+    return Claims(**with_copies(dict(
+        person=person, programme=columns["programme"], op=columns["op"], fecha=fecha, month=columns["month"],
+        intent=intent, cosmetic=cosmetic, enrolment=columns["enrolment"], certain=columns["certain"], soporte=soporte,
+        doc_type=doc_type, doc_number=doc_number), copies))
 
 
 __all__ = ["Claims", "Intentions", "build_claims", "OWN", "SECOND", "NOT_ENROLLED", "OTHER_PROGRAMME", "FABRICATED",

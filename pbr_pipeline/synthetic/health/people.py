@@ -17,15 +17,14 @@ a diagnosis).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ..operators import Enrolments, ExtraEnrolments, choose_enrolled, enrol_again, enrolments_in
 from ..operators import exit_listings as _exit_listings
-from ..noise import pick
-from ..population import ADULT_MONTHS, CC, CE, GROUP_BIT, NEVER, PE, PT, TI, Population, draw_names, unique_numbers
-from ..timeline import Timeline, first_day
+from ..population import (CC, CE, PE, PT, TI, Population, draw_birth_days, draw_groups, draw_migrants, draw_names,
+                          new_population, unique_numbers)
+from ..population import renew_peps as _renew_peps
+from ..timeline import Timeline
 
 MOTHER, MAN, CASE, BACKGROUND = range(4)
 KIND_NAMES: tuple[str, ...] = ("SALUD_MATERNA", "SALUD_MATERNA", "SALUD_TRANSMISIBLES", "SALUD_RIPS_ONLY")
@@ -57,33 +56,18 @@ def build_people(rng: np.random.Generator, counts: tuple[int, int, int, int], ti
          rng.integers(20, 46, size), rng.integers(18, 66, size)],
         rng.integers(16, 80, size),
     )
-    birth_month = timeline.first - age * 12 - rng.integers(0, 12, size)
-    day = rng.integers(1, 29, size)
-    birth = first_day(birth_month) + day - 1
-    adult = first_day(birth_month + ADULT_MONTHS) + day - 1
+    birth_month, birth, adult = draw_birth_days(rng, age, timeline)
     draw = rng.random(size)
     migrant_pt, migrant_pe = np.where(mother, 0.10, 0.06), np.where(mother, 0.05, 0.03)
     doc_type = np.select(
         [age < 18, draw < migrant_pt, draw < migrant_pt + migrant_pe, draw < migrant_pt + migrant_pe + 0.01],
         [TI, PT, PE, CE], CC).astype(np.uint8)
     numbers = unique_numbers(rng, doc_type, sex, 1970 + birth_month // 12, taken)
-    given1, given2, surname1, surname2 = draw_names(rng, sex)
-
-    groups = np.zeros(size, dtype=np.uint8)
-    migrant = (doc_type == PT) | (doc_type == PE) | ((doc_type == CE) & (rng.random(size) < 0.5))
-    groups |= np.where(migrant, GROUP_BIT["MIGRANTE"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.02, GROUP_BIT["DISCAPACIDAD"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.10, GROUP_BIT["VICTIMA"], 0).astype(np.uint8)
-    head = (sex == 0) & (age >= 18) & (rng.random(size) < np.where(mother, 0.25, 0.12))
-    groups |= np.where(head, GROUP_BIT["MADRE_CABEZA_HOGAR"], 0).astype(np.uint8)
-    groups |= np.where(rng.random(size) < 0.04, GROUP_BIT["ETNICO"], 0).astype(np.uint8)
-    text = numbers.astype(str)
-    population = Population(
-        id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type, doc_number=text,
-        given1=given1.astype(np.int32), given2=given2.astype(np.int32), surname1=surname1.astype(np.int32),
-        surname2=surname2.astype(np.int32), groups=groups, renewal=np.full(size, NEVER, dtype=np.int64),
-        new_number=np.full(size, "", dtype=text.dtype),
-    )
+    names = draw_names(rng, sex)
+    groups = draw_groups(rng, migrant=draw_migrants(rng, doc_type), disability=0.02, victim=0.10,
+                         head_candidates=(sex == 0) & (age >= 18), head_share=np.where(mother, 0.25, 0.12), ethnic=0.04)
+    population = new_population(id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type,
+                                numbers=numbers, names=names, groups=groups)
     return population, kind
 
 
@@ -130,18 +114,4 @@ def renew_peps(rng: np.random.Generator, population: Population, rate: float, li
     """Replace the PEP of a share `rate` of PEP holders by a PT with a new number: an enrolled
     person 20-120 days after the last roster listing (rosters keep the PEP; RIPS and later
     claims show the PT), anyone else on a day of `window`."""
-    peps = population.doc_type == PE
-    enrolled = listed_until >= 0
-    chosen = pick(rng, peps & enrolled, rate) | pick(rng, peps & ~enrolled, rate)
-    index = np.flatnonzero(chosen)
-    if not len(index):
-        return population
-    day = np.where(enrolled[index], listed_until[index] + rng.integers(20, 121, len(index)),
-                   rng.integers(window[0], window[1] + 1, len(index)))
-    numbers = unique_numbers(rng, np.full(len(index), PT, dtype=np.uint8), population.sex[index],
-                             np.zeros(len(index), dtype=np.int64), np.asarray(taken, dtype=np.int64))
-    renewal = population.renewal.copy()
-    renewal[index] = day
-    new_number = population.new_number.copy()
-    new_number[index] = numbers.astype(str)
-    return replace(population, renewal=renewal, new_number=new_number)
+    return _renew_peps(rng, population, rate, listed_until, window, taken, days_after_listing=(20, 120))

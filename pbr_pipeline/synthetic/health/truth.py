@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from ..dated_claims import not_owned_label, spelling_label
 from ..population import DOC_TYPES, PE, TI
 from ..timeline import index_month, month_of, to_date
 from ..truth import people_rows, unclaimed_frame, with_operators
@@ -97,22 +98,11 @@ class Labeller:
         enrolments = w.enrolments[programme]
         enrolment = int(claims.enrolment[index])
         fecha = int(claims.fecha[index])
-        name = PROGRAMMES[programme]
-        if intent == intents.FABRICATED:
-            return "NOT_ENROLLED", "nobody holds this document; no operator enrolled it"
-        if intent == intents.OTHER_PROGRAMME:
-            return "NOT_ENROLLED", f"the person was enrolled in EMPLEO, never in {name}"
-        if intent == intents.NOT_ENROLLED:
-            if enrolment < 0:
-                return "NOT_ENROLLED", f"no operator enrolled this person in {name}"
-            return "NOT_ENROLLED", f"{w.codes[enrolments.op[enrolment]]} enrolled the person; this operator never did"
+        not_owned = not_owned_label(intent, enrolment, fecha, programme=PROGRAMMES[programme], enrolments=enrolments,
+                                    codes=w.codes, before_enrolment="is a fourth control before the enrolment")
+        if not_owned is not None:
+            return not_owned
         start = int(enrolments.date[enrolment])
-        owner = w.codes[enrolments.op[enrolment]]
-        if intent == intents.SECOND:
-            return "OTHER_OPERATOR", f"{owner} enrolled the person first, on {_date(start)}"
-        if intent == intents.BEFORE_ENROLMENT:
-            return "RESULT_BEFORE_ENROLMENT", (f"fecha_resultado {_date(fecha)} is a fourth control before the "
-                                               f"enrolment on {_date(start)}")
         person = int(claims.person[index])
         population = w.population
         if population.renewal[person] <= fecha and population.doc_type[person] == PE:
@@ -172,14 +162,7 @@ class Labeller:
         shown = population.doc_type_at(np.array([person, person]), np.array([start, fecha]))
         if population.doc_type[person] == TI and shown[0] != shown[1]:
             return "TI_CC", f"enrolled with {DOC_TYPES[shown[0]]}, claimed with {DOC_TYPES[shown[1]]}; {why}"
-        cosmetic = int(claims.cosmetic[index])
-        if cosmetic == intents.ALIAS:
-            return "TYPE_ALIAS", f"document type written {claims.doc_type[index]!r}; {why}"
-        if cosmetic == intents.ZEROS:
-            return "LEADING_ZEROS", f"document number written with leading zeros; {why}"
-        if cosmetic == intents.DOTS:
-            return "DOTS_IN_NUMBER", f"document number written with dots; {why}"
-        return "TRUE_CLAIM", why
+        return spelling_label(int(claims.cosmetic[index]), claims.doc_type[index], why)
 
 
 def claim_truth(labeller: Labeller, decided: list[Decided], linked: list[Decided],

@@ -38,7 +38,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .. import dated_verdicts
 from ..bilinguismo.verdicts import add_months, identity_key, last_day_of, shift_month
+from ..dated_verdicts import ClaimRow, Decided, Verdict, decide_in_order, seen_in_run
 from ..verdicts import DUPLICATE, PENDING, REJECTED, VERIFIED, Key, enrolment_date, enrolment_gates, owner_listing
 from .catalogue import GROUP_CATEGORIES
 
@@ -73,12 +75,9 @@ class Rules:
 
 
 @dataclass(frozen=True)
-class Listing:
-    """One valid roster row of a health programme."""
+class Listing(dated_verdicts.Listing):
+    """One valid roster row of a health programme, with the sex it gives."""
 
-    received: str
-    date: dt.date
-    op: str
     sex: str
     """As the row gives it: F or M."""
 
@@ -100,13 +99,6 @@ class Row:
     @property
     def delivered(self) -> str:
         return self.order[0]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: str
-    reason: str = ""
-    outcome_date: dt.date | None = None
 
 
 def _group(rules: Rules, dx: str) -> int | None:
@@ -174,12 +166,7 @@ class Oracle:
     def seen(self, key: Key, run: str) -> list[Row]:
         if key not in self._ordered:
             self._ordered[key] = sorted(self.rows.get(key, ()), key=lambda row: row.order)
-        versions: dict[tuple, Row] = {}
-        for row in self._ordered[key]:
-            if row.delivered <= run:
-                versions[row.key] = row
-        horizon = self.horizon(run)
-        return [row for row in versions.values() if row.date <= horizon]
+        return seen_in_run(self._ordered[key], run, self.horizon(run))
 
     def rule(self, programme: str, key: Key, owner: Listing, run: str) -> Verdict:
         """The programme's rule alone, for the person of `key` owned as `owner` records."""
@@ -217,36 +204,19 @@ class _Rosters:
 
 
 @dataclass(frozen=True)
-class Claim:
-    path: str
-    row: int
-    month: str
-    op: str
+class Claim(ClaimRow):
     programme: str
     outcome: str
     key: Key
     fecha: dt.date
 
 
-@dataclass(frozen=True)
-class Decided:
-    claim: Claim
-    duplicate_of: int | None
-    received: Verdict
-    final: Verdict
-
-
 def decide(oracle: Oracle, claims: list[Claim], last: str) -> list[Decided]:
     """Every claim in verdict order (month received, file, row), judged in the run of its own
-    month and in the run of `last`."""
-    ordered = sorted(claims, key=lambda claim: (claim.month, claim.path, claim.row))
-    first_seen: dict[tuple, int] = {}
-    decided = []
-    for position, claim in enumerate(ordered):
-        earlier = first_seen.setdefault((claim.op, claim.programme, claim.key, claim.outcome), position)
-        duplicate_of = None if earlier == position else earlier
-        verdicts = [oracle.judge(programme=claim.programme, key=claim.key, op=claim.op, fecha=claim.fecha,
-                                 claim_month=claim.month, run=run, duplicate=duplicate_of is not None)
-                    for run in (claim.month, last)]
-        decided.append(Decided(claim, duplicate_of, *verdicts))
-    return decided
+    month and in the run of `last`; a claim repeats an earlier one of its operator about the
+    same document, programme and outcome."""
+    def judge(claim: Claim, run: str, duplicate: bool) -> Verdict:
+        return oracle.judge(programme=claim.programme, key=claim.key, op=claim.op, fecha=claim.fecha,
+                            claim_month=claim.month, run=run, duplicate=duplicate)
+
+    return decide_in_order(claims, last, lambda claim: (claim.op, claim.programme, claim.key, claim.outcome), judge)
