@@ -136,7 +136,7 @@ def ingest_table(data_dir: Path, month: str, table: InputTable, log: Log | None 
     workers = read_workers([path for path, _ in to_read], parallel_bytes)
     if log is not None and workers > 1:
         log(f"{table.name}: reading {len(to_read):,} files in {workers} processes")
-    for (_, relative), (frame, report, seconds) in zip(to_read, _read_all(to_read, month, table, workers, log)):
+    for (_, relative), (frame, report, seconds) in zip(to_read, _read_all(to_read, month, table, workers, log), strict=True):
         frames.append(frame)
         reports.append(report)
         if log is not None:

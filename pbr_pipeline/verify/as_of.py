@@ -10,6 +10,7 @@ the stored state of M − 1 (pbr_pipeline.verify.state).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -22,6 +23,7 @@ from pbr_pipeline.intake.ingest import inbox_months
 from pbr_pipeline.intake.tables import MONTHLY_TABLES
 from pbr_pipeline.programmes import REGISTRIES
 from pbr_pipeline.programmes.spec import Registry
+from pbr_pipeline.verify.gates import owners
 
 AS_OF_TABLES = tuple(table.name for table in MONTHLY_TABLES)
 
@@ -57,6 +59,12 @@ class Known:
 
     def registry(self, name: str) -> pl.DataFrame:
         return self.registries[name]
+
+    @cached_property
+    def owners(self) -> pl.DataFrame:
+        """`gates.owners` of the rosters, worked out once per state: a month's stages (claims,
+        unclaimed outcomes, the ledger) read the same state, loaded once per run."""
+        return owners(self.enrolments)
 
 
 def _received_up_to(warehouse: Path, table: str, month: str) -> pl.LazyFrame:

@@ -22,23 +22,9 @@ from pbr_pipeline.verify.evidence import verdict
 from schemas.outcomes import DUPLICATE, MATCH_IN_REVIEW, NO_CONTRACT, NOT_ENROLLED, OTHER_OPERATOR, REJECTED, REVIEW
 
 
-_LAST_OWNERS: list[tuple[pl.DataFrame, pl.DataFrame]] = []
-"""The owners last worked out in this process, with the rosters they came from: a month's
-stages (claims, unclaimed outcomes, the ledger) ask for the owners of the same as-of rosters,
-the one frame `as_of.load_known` loaded, which nothing changes in place."""
-
-
 def owners(enrolments: pl.DataFrame) -> pl.DataFrame:
     """Per (document, programme): the owning operator, its enrolment date, and the subject's
     sex, role and groups as the owner's first roster row recorded them."""
-    if _LAST_OWNERS and _LAST_OWNERS[0][0] is enrolments:
-        return _LAST_OWNERS[0][1]
-    found = _owners(enrolments)
-    _LAST_OWNERS[:] = [(enrolments, found)]
-    return found
-
-
-def _owners(enrolments: pl.DataFrame) -> pl.DataFrame:
     ordered = enrolments.sort("enrolled_on", "operator", "inbox_index", "source_file", "source_row")
     first = ordered.group_by("document", "programme", maintain_order=True).first().select(
         "document", "programme",

@@ -18,7 +18,7 @@ from pbr_pipeline.programmes import PROGRAMMES
 from pbr_pipeline.programmes.spec import EVIDENCE_COLUMNS, Facts, Programme
 from pbr_pipeline.verify.as_of import Known, current_rows
 from pbr_pipeline.verify.evidence import EMPTY_EVIDENCE, redacted
-from pbr_pipeline.verify.gates import covering_contracts, enrolment_links, gate_verdict, owners, with_duplicates
+from pbr_pipeline.verify.gates import covering_contracts, enrolment_links, gate_verdict, with_duplicates
 from schemas.outcomes import EVIDENCE_ROWS
 
 _EVIDENCE_SCHEMA = {
@@ -102,7 +102,7 @@ def judge_claims(known: Known, contracts: pl.DataFrame, reference: dict[str, pl.
     frame = with_duplicates(claims)
     frame = (
         frame.join(enrolment_links(frame, known.enrolments), on="claim_id", how="left")
-        .join(owners(known.enrolments), on=["document", "programme"], how="left")
+        .join(known.owners, on=["document", "programme"], how="left")
         .join(covering_contracts(frame, contracts.select("contract_id", "operator", "programme", "valid_from", "valid_to").unique()),
               on="claim_id", how="left")
         .with_columns(

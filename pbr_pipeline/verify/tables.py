@@ -16,7 +16,6 @@ from pbr_pipeline.money.ledger import payments_and_adjustments
 from pbr_pipeline.money.pricing import payable_outcomes
 from pbr_pipeline.verify.as_of import Known
 from pbr_pipeline.verify.evidence import EMPTY_EVIDENCE
-from pbr_pipeline.verify.gates import owners
 from pbr_pipeline.verify.judge import judge_claims
 from pbr_pipeline.verify.state import carried_verified_since
 from pbr_pipeline.verify.unclaimed import unclaimed_outcomes
@@ -90,7 +89,7 @@ def ledger(known: Known, contracts: pl.DataFrame, verified: pl.DataFrame, paid_b
     claims_verified; `paid_before` what the stored ledger says was paid (verify.state)."""
     # The owner's groups, sex and role as known this month set the premium and the price.
     # Claims are keyed by the subject they were linked to, so a milestone belongs to that subject.
-    subjects = with_person_keys(owners(known.enrolments), secret).select("person_key", "programme", "groups", "sex")
+    subjects = with_person_keys(known.owners, secret).select("person_key", "programme", "groups", "sex")
     priced = verified.filter(pl.col("status") == VERIFIED).join(subjects, on=["person_key", "programme"], how="left")
     payable = payable_outcomes(priced, contracts)
     payments, adjustments = payments_and_adjustments(payable, paid_before, known.month)

@@ -17,7 +17,7 @@ from pbr_pipeline.core.months import month_index
 from pbr_pipeline.identity.links import link_claims
 from pbr_pipeline.programmes import PROGRAMMES
 from pbr_pipeline.verify.as_of import Known
-from pbr_pipeline.verify.gates import covering_contracts, owners
+from pbr_pipeline.verify.gates import covering_contracts
 from pbr_pipeline.verify.evidence import redacted
 from pbr_pipeline.verify.judge import PROGRAMME_REGISTRIES, programme_facts, sensitive_registries
 from schemas.outcomes import EVIDENCE_ROWS, VERIFIED
@@ -30,7 +30,7 @@ def unclaimed_outcomes(known: Known, contracts: pl.DataFrame, reference: dict[st
                        cases: pl.DataFrame | None = None) -> pl.DataFrame:
     """Rows of the `OutcomesUnclaimed` schema, with `document` standing in for the subject key."""
     _, registries = link_claims(known.claims, known.registries, cases, known.reviews, month_index(known.month), PROGRAMME_REGISTRIES)
-    people = owners(known.enrolments)
+    people = known.owners
     terms = contracts.select("contract_id", "operator", "programme", "valid_from", "valid_to").unique()
     claimed = known.claims.select(pl.col("operator").alias("owner_operator"), "document", "programme", "outcome").unique()
     found = []
