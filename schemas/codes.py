@@ -99,3 +99,7 @@ CEFR_LEVEL_ALIASES: dict[str, str] = {"A0": "PRE_A1", "A-": "PRE_A1", "PREA1": "
 ENGLISH_TESTS: tuple[str, ...] = ("APTIS_GENERAL", "APTIS_DOCENTES", "SABER11", "OTRA")
 EXAM_MOMENTS: tuple[str, ...] = ("ENTRADA", "SALIDA")
 """An entry test (before or just after enrolment) or an exit test (the certification)."""
+
+POVERTY_LINE_DOMAINS: tuple[str, ...] = ("NACIONAL", "CABECERAS", "CENTROS_POBLADOS_RURAL_DISPERSO", "BUCARAMANGA_AM")
+"""DANE's domains for the monetary poverty lines that a contract may name (the national line,
+urban and rural areas, and Bucaramanga's metropolitan area)."""

@@ -21,12 +21,14 @@ from pbr_pipeline.verify.as_of import Known, load_known
 from pbr_pipeline.money.contracts import contracts_frame, load_contracts
 from pbr_pipeline.intake.ingest import ingest_table
 from pbr_pipeline.core.settings import Settings
-from pbr_pipeline.intake.tables import MINIMUM_WAGES, MONTHLY_TABLES
+from pbr_pipeline.intake.tables import MINIMUM_WAGES, MONTHLY_TABLES, POVERTY_LINES
 from pbr_pipeline.intake.validate import validate_table
 from pbr_pipeline.verify.judge import judge_claims
 from pbr_pipeline.core.warehouse import write_partition
 
 SMMLV = {2023: 1_160_000, 2024: 1_300_000, 2025: 1_423_500, 2026: 1_750_905}
+EXTREME_POVERTY_LINES = {2023: 218_846, 2024: 227_220}
+"""DANE's national extreme-poverty lines, COP per person per month (2025's not published yet)."""
 EMPLOYER = "800197268"
 OTHER_EMPLOYER = "899999068"
 
@@ -55,6 +57,9 @@ class Scenario:
     rows: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
     thresholds: dict | None = None
     """Written as `linkage.yaml` when set."""
+    poverty_lines: dict[tuple[int, str], int] = field(
+        default_factory=lambda: {(year, "NACIONAL"): line for year, line in EXTREME_POVERTY_LINES.items()})
+    """(year, domain) → extreme-poverty line, written as `reference/lineas_pobreza.csv`."""
 
     @property
     def data_dir(self) -> Path:
@@ -103,6 +108,14 @@ class Scenario:
         })
         return self
 
+    def income(self, received: str, number: str, on: str, household_income: int, people: int, doc_type: str = "CC") -> "Scenario":
+        """A household income measurement dated `on`, delivered in the extract received in `received`."""
+        self.rows[(received, "registros/mediciones_ingreso", "mediciones")].append({
+            "tipo_documento": doc_type, "numero_documento": number, "fecha_medicion": on,
+            "ingreso_mensual_hogar": str(household_income), "personas_hogar": str(people),
+        })
+        return self
+
     def review(self, month: str, case_id: str, decision: str, reviewer: str = "ana.pena@bucaramanga.gov.co",
                on: str | None = None) -> "Scenario":
         """A reviewer's decision on a second-pass case, received in `month`."""
@@ -124,6 +137,8 @@ class Scenario:
         reference = self.data_dir / "reference"
         reference.mkdir(parents=True, exist_ok=True)
         (reference / "smmlv.csv").write_text("anio,valor\n" + "".join(f"{y},{v}\n" for y, v in SMMLV.items()))
+        (reference / "lineas_pobreza.csv").write_text(
+            "anio,dominio,pobreza_extrema,pobreza\n" + "".join(f"{y},{d},{v},\n" for (y, d), v in sorted(self.poverty_lines.items())))
         if self.thresholds:
             (self.data_dir / "linkage.yaml").write_text(yaml.safe_dump(self.thresholds))
         folder = self.data_dir / "contracts"
@@ -151,6 +166,10 @@ class Scenario:
         raw = ingest_table(self.data_dir, self.months()[0], MINIMUM_WAGES).frame
         return validate_table(raw, MINIMUM_WAGES).valid
 
+    def poverty_lines_frame(self) -> pl.DataFrame:
+        raw = ingest_table(self.data_dir, self.months()[0], POVERTY_LINES).frame
+        return validate_table(raw, POVERTY_LINES).valid
+
     def known(self, as_of: str) -> Known:
         self.ingest(as_of)
         return load_known(self.settings.warehouse, self.data_dir, as_of)
@@ -158,7 +177,7 @@ class Scenario:
     def verdicts(self, as_of: str) -> pl.DataFrame:
         """Each claim's verdict as of `as_of`, in the order claims were received."""
         known = self.known(as_of)
-        reference = {"minimum_wages": self.minimum_wages(), "poverty_lines": pl.DataFrame()}
+        reference = {"minimum_wages": self.minimum_wages(), "poverty_lines": self.poverty_lines_frame()}
         return judge_claims(known, self.contracts_frame(), reference)
 
     def verdict(self, as_of: str, row: int = 0) -> tuple[str, str | None]:

@@ -30,7 +30,7 @@ import yaml
 
 from pbr_pipeline.programmes import PROGRAMMES as VERIFIED_PROGRAMMES
 from pbr_pipeline.programmes import programme as programme_spec
-from pbr_pipeline.programmes.spec import Check, Code, CodeGroups, CodeList, Codes, Flag, Whole, WholeList, rule_checks
+from pbr_pipeline.programmes.spec import Check, Code, CodeGroups, CodeList, Codes, Flag, Whole, WholeList, rule_checks, rule_contradictions
 from schemas.codes import OUTCOMES_BY_PROGRAMME, POPULATION_GROUPS, PROGRAMMES, ROLES
 
 CONTRACTS_FOLDER = "contracts"
@@ -531,7 +531,10 @@ class _ContractReader:
         checks = rule_checks(spec.rules)
         self._keys(section, "rules", (), tuple(checks))
         values = {key: self._parameter(section[key], f"rules.{key}", checks[key]) for key in checks if key in section}
-        return spec.rules(**{key: value for key, value in values.items() if value is not None})
+        rules = spec.rules(**{key: value for key, value in values.items() if value is not None})
+        for field, text in rule_contradictions(rules):
+            self.problem(f"rules.{field}", text)
+        return rules
 
     def _parameter(self, value: Any, field: str, check: Check) -> Any:
         """`value` checked as the programme's Rules declare it; None (with a problem) when it fails."""

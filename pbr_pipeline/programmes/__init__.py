@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pbr_pipeline.programmes.bilinguismo import BILINGUISMO
 from pbr_pipeline.programmes.empleo import EMPLEO
+from pbr_pipeline.programmes.habitanza_calle import HABITANZA_CALLE
 from pbr_pipeline.programmes.salud_materna import SALUD_MATERNA
 from pbr_pipeline.programmes.salud_transmisibles import SALUD_TRANSMISIBLES
 from pbr_pipeline.programmes.spec import Programme, Registry
@@ -18,6 +19,7 @@ PROGRAMMES: tuple[Programme, ...] = (
     BILINGUISMO,
     SALUD_MATERNA,
     SALUD_TRANSMISIBLES,
+    HABITANZA_CALLE,
 )
 
 BY_CODE: dict[str, Programme] = {programme.code: programme for programme in PROGRAMMES}

@@ -128,6 +128,14 @@ def rule_checks(rules: type) -> dict[str, Check]:
     return {field.name: field.metadata["check"] for field in dataclasses.fields(rules)}
 
 
+def rule_contradictions(rules: Any) -> tuple[tuple[str, str], ...]:
+    """(field, what is wrong) for values that pass their checks one by one but not together (a
+    window that ends before it starts). A Rules class says so in an optional
+    `contradictions()` method; the contract loader reports each like a failed check."""
+    check = getattr(rules, "contradictions", None)
+    return tuple(check()) if check is not None else ()
+
+
 # --- what the evidence function receives and returns ----------------------------------------
 
 
