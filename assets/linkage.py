@@ -15,7 +15,8 @@ from pbr_pipeline.core.months import month_index
 from assets.resources import InboxResource, WarehouseResource
 from pbr_pipeline.identity.review_sheet import review_sheet, write_review_sheets
 from pbr_pipeline.identity.reviews import review_audit
-from pbr_pipeline.programmes import LINKAGE_REGISTRY, REGISTRIES, readers_of
+from pbr_pipeline.programmes import LINKAGE_REGISTRY, REGISTRIES, paying_for, readers_of
+from pbr_pipeline.programmes.spec import PERSON
 from pbr_pipeline.identity.claim_cases import NAMES
 from pbr_pipeline.identity.registry_cases import find_registry_links
 from pbr_pipeline.identity.second_pass import enrolled_people, find_links, frozen_links, frozen_of, registry_inputs, registry_people
@@ -57,7 +58,10 @@ def person_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     for other in REGISTRIES:
         if other is LINKAGE_REGISTRY:
             continue
-        people = enrolled_people(known.enrolments.filter(pl.col("programme").is_in(readers_of(other))))
+        # Only people are linked probabilistically: firms (NIT) and producer units are
+        # named by identifiers that either match or do not.
+        person_readers = set(readers_of(other)) & set(paying_for(PERSON))
+        people = enrolled_people(known.enrolments.filter(pl.col("programme").is_in(sorted(person_readers))))
         if people.height:
             cases.append(find_registry_links(people, registry_people(registry_scan(warehouse.path, month, other.name)).collect(),
                                              result.model, thresholds, registry_name=other.name,

@@ -35,6 +35,11 @@ PROGRAMMES: tuple[str, ...] = (
     "AGRO",
 )
 
+FIRM_PROGRAMMES: frozenset[str] = frozenset({"CREDITO_MIPYME"})
+"""Programmes that enrol and pay firms (by NIT) instead of people."""
+UNIT_PROGRAMMES: frozenset[str] = frozenset({"AGRO"})
+"""Programmes that enrol and pay producer units (`unidad_productiva`, with the producer's document)."""
+
 OUTCOMES_BY_PROGRAMME: dict[str, tuple[str, ...]] = {
     "EMPLEO": ("COLOCACION", "RETENCION_3M", "RETENCION_6M"),
     "BILINGUISMO": ("CERTIFICACION_B1",),
@@ -103,3 +108,6 @@ EXAM_MOMENTS: tuple[str, ...] = ("ENTRADA", "SALIDA")
 POVERTY_LINE_DOMAINS: tuple[str, ...] = ("NACIONAL", "CABECERAS", "CENTROS_POBLADOS_RURAL_DISPERSO", "BUCARAMANGA_AM")
 """DANE's domains for the monetary poverty lines that a contract may name (the national line,
 urban and rural areas, and Bucaramanga's metropolitan area)."""
+
+FIRM_SIZES: tuple[str, ...] = ("MICRO", "PEQUENA", "MEDIANA", "GRANDE")
+"""Firm sizes as credit registries report them (PEQUEÑA reads as PEQUENA)."""

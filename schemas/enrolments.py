@@ -7,10 +7,13 @@ import polars as pl
 
 from schemas import kinds
 from schemas.checks import is_real_date, not_after_inbox_month, not_before
-from schemas.codes import DEFAULT_MUNICIPALITY, POPULATION_GROUPS, ROLES, SEX_CODES
+from schemas.codes import DEFAULT_MUNICIPALITY, FIRM_PROGRAMMES, POPULATION_GROUPS, ROLES, SEX_CODES, UNIT_PROGRAMMES
 from schemas.submissions import SubmissionColumns
 
 _IS_FIRM = pl.col("tipo_documento") == "NIT"
+_FIRM_PROGRAMME = pl.col("programa").is_in(sorted(FIRM_PROGRAMMES))
+UNIT_ID_PATTERN = r"^[0-9A-Z][0-9A-Z_.-]{0,39}$"
+"""A producer unit's id as the productivity measurements name it: letters, digits, `-`, `_`, `.`."""
 _NOT_A_DATE = "not a date; write YYYY-MM-DD or DD/MM/YYYY"
 _IN_FUTURE = "the date is after the month the file was received"
 
@@ -34,6 +37,23 @@ class EnrolmentRoster(SubmissionColumns):
     enrolled_on: str = pa.Field(alias="fecha_inscripcion", nullable=False, metadata={"kind": kinds.DATE}, description="Date the person entered the programme.")
     exited_on: str = pa.Field(alias="fecha_egreso", nullable=True, metadata={"kind": kinds.DATE}, description="Date the intervention ended; empty while enrolled.")
     municipality: str = pa.Field(alias="municipio", nullable=True, metadata={"kind": kinds.CODE, "default": DEFAULT_MUNICIPALITY}, description="DIVIPOLA municipality code; empty means 68001 (Bucaramanga).")
+    unit_id: str = pa.Field(alias="unidad_productiva", nullable=True, metadata={"kind": kinds.CODE, "personal": True}, description="The producer unit enrolled (AGRO only), as the productivity measurements name it.")
+
+    @pa.check("tipo_documento", error="CREDITO_MIPYME enrols firms: tipo_documento is NIT, with the firm's razon_social")
+    def firm_programmes_enrol_firms(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(~_FIRM_PROGRAMME | _IS_FIRM)
+
+    @pa.check("tipo_documento", error="this programme enrols people, not firms: a NIT is only for CREDITO_MIPYME")
+    def people_programmes_enrol_people(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(_FIRM_PROGRAMME | ~_IS_FIRM)
+
+    @pa.check("unidad_productiva", error="AGRO rows need unidad_productiva: the producer unit's id as the productivity measurements name it")
+    def unit_required_for_agro(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(~pl.col("programa").is_in(sorted(UNIT_PROGRAMMES)) | pl.col(data.key).is_not_null())
+
+    @pa.check("unidad_productiva", error="unidad_productiva holds letters, digits, '-', '_' and '.', at most 40")
+    def unit_id_shape(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col(data.key).str.contains(UNIT_ID_PATTERN))
 
     @pa.check("primer_nombre", error="a person's first name (primer_nombre) is required")
     def first_name_required(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -116,6 +116,25 @@ class Scenario:
         })
         return self
 
+    def enrol_firm(self, month: str, nit: str, enrolled_on: str, operator: str = "OP-031", programme: str = "CREDITO_MIPYME",
+                   name: str = "PANADERÍA LA ÑAPA SAS") -> "Scenario":
+        """A firm (NIT, razon_social; no person's columns) enrolled by `operator`."""
+        self.rows[(month, "inscripciones", f"{operator}_{programme}")].append({
+            "operador": operator, "programa": programme, "tipo_documento": "NIT", "numero_documento": nit,
+            "razon_social": name, "fecha_inscripcion": enrolled_on,
+        })
+        return self
+
+    def disbursement(self, received: str, nit: str, on: str, size: str = "MICRO", amount: int = 25_000_000,
+                     obligation: str | None = None, lender: str = "890903938-8", term: int | None = 36) -> "Scenario":
+        """A credit disbursement to the firm `nit`, reported in the extract received in `received`."""
+        self.rows[(received, "registros/desembolsos_credito", "desembolsos")].append({
+            "tipo_documento": "NIT", "numero_documento": nit, "entidad": lender,
+            "numero_obligacion": obligation or f"OB-{nit}-{on}", "fecha_desembolso": on, "monto": str(amount),
+            "tamano_empresa": size, "plazo_meses": "" if term is None else str(term),
+        })
+        return self
+
     def review(self, month: str, case_id: str, decision: str, reviewer: str = "ana.pena@bucaramanga.gov.co",
                on: str | None = None) -> "Scenario":
         """A reviewer's decision on a second-pass case, received in `month`."""

@@ -12,17 +12,25 @@ from pbr_pipeline.intake.input_table import InputTable
 from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, REVIEWS
 from pbr_pipeline.intake.validate import validate_table
 from pbr_pipeline.programmes.bilinguismo import ENGLISH_EXAMS
+from pbr_pipeline.programmes.credito_mipyme import CREDIT_DISBURSEMENTS
 from pbr_pipeline.programmes.empleo import PILA as PILA_REGISTRY
+from pbr_pipeline.programmes.income import INCOME_MEASUREMENTS
 from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, PILA_ROW, REVIEW_ROW, csv_bytes, put
 
 PILA, EXAMS = PILA_REGISTRY.table, ENGLISH_EXAMS.table
+INCOME, CREDIT = INCOME_MEASUREMENTS.table, CREDIT_DISBURSEMENTS.table
+INCOME_ROW = {"tipo_documento": "CC", "numero_documento": "1098765432", "fecha_medicion": "2025-02-20",
+              "ingreso_mensual_hogar": "850.000", "personas_hogar": "3", "fuente": "visita SISBEN"}
+CREDIT_ROW = {"tipo_documento": "NIT", "numero_documento": "900123456", "razon_social": "Panadería La Ñapa SAS",
+              "entidad": "890903938-8", "numero_obligacion": "OB-2025-001", "fecha_desembolso": "2025-02-20",
+              "monto": "25.000.000", "tamano_empresa": "MICRO", "plazo_meses": "36"}
 EXAM_ROW = {
     "tipo_documento": "TI", "numero_documento": "1098765432", "primer_nombre": "LAURA", "primer_apellido": "PEÑA",
     "fecha_nacimiento": "2009-05-17", "sexo": "F", "prueba": "APTIS_GENERAL", "momento": "SALIDA",
     "fecha_examen": "2025-02-20", "nivel_mcer": "B1", "puntaje": "165", "numero_certificado": "APT-2025-0001",
 }
 BASE_ROWS = {ENROLMENTS.name: ENROLMENT_ROW, CLAIMS.name: CLAIM_ROW, PILA.name: PILA_ROW, REVIEWS.name: REVIEW_ROW,
-             EXAMS.name: EXAM_ROW}
+             EXAMS.name: EXAM_ROW, INCOME.name: INCOME_ROW, CREDIT.name: CREDIT_ROW}
 
 
 def validate_rows(data_dir: Path, table: InputTable, rows: list[dict[str, str]]):
@@ -41,7 +49,12 @@ FAILING = [
     (ENROLMENTS, {"programa": "EMPLEOS"}, "programme_known"),
     (ENROLMENTS, {"primer_nombre": ""}, "first_name_required"),
     (ENROLMENTS, {"primer_apellido": " "}, "first_surname_required"),
-    (ENROLMENTS, {"tipo_documento": "NIT", "numero_documento": "900123456"}, "business_name_required"),
+    (ENROLMENTS, {"programa": "CREDITO_MIPYME", "tipo_documento": "NIT", "numero_documento": "900123456"}, "business_name_required"),
+    (ENROLMENTS, {"programa": "CREDITO_MIPYME"}, "firm_programmes_enrol_firms"),
+    (ENROLMENTS, {"tipo_documento": "NIT", "numero_documento": "900123456", "razon_social": "Ferretería El Tornillo SAS"},
+     "people_programmes_enrol_people"),
+    (ENROLMENTS, {"programa": "AGRO"}, "unit_required_for_agro"),
+    (ENROLMENTS, {"programa": "AGRO", "unidad_productiva": "UP#42"}, "unit_id_shape"),
     (ENROLMENTS, {"fecha_nacimiento": ""}, "birth_date_required"),
     (ENROLMENTS, {"fecha_nacimiento": "31/02/1990"}, "birth_date_is_date"),
     (ENROLMENTS, {"sexo": ""}, "sex_required"),
@@ -83,6 +96,21 @@ FAILING = [
     (EXAMS, {"nivel_mcer": "B3"}, "level_known"),
     (EXAMS, {"nivel_mcer": ""}, "required_value_missing"),
     (EXAMS, {"puntaje": "alto"}, "score_whole"),
+    (INCOME, {"fecha_medicion": "2025-04-01"}, "measured_on_not_in_future"),
+    (INCOME, {"fecha_medicion": "20/20/2025"}, "measured_on_is_date"),
+    (INCOME, {"ingreso_mensual_hogar": "850000,50"}, "income_whole_pesos"),
+    (INCOME, {"ingreso_mensual_hogar": "-5"}, "income_whole_pesos"),
+    (INCOME, {"personas_hogar": "0"}, "household_size_positive"),
+    (INCOME, {"personas_hogar": "2.5"}, "household_size_positive"),
+    (INCOME, {"personas_hogar": ""}, "required_value_missing"),
+    (CREDIT, {"tipo_documento": "CC", "numero_documento": "1098765432"}, "subject_is_a_firm"),
+    (CREDIT, {"entidad": "890903938-1"}, "lender_nit_check_digit"),
+    (CREDIT, {"entidad": "BANCO"}, "lender_nit_shape"),
+    (CREDIT, {"fecha_desembolso": "2025-04-02"}, "disbursed_on_not_in_future"),
+    (CREDIT, {"monto": "0"}, "amount_whole_pesos"),
+    (CREDIT, {"tamano_empresa": "GIGANTE"}, "firm_size_known"),
+    (CREDIT, {"plazo_meses": "0"}, "term_months_range"),
+    (CREDIT, {"numero_obligacion": ""}, "required_value_missing"),
     (REVIEWS, {"id_caso": "claim-42"}, "case_id_shape"),
     (REVIEWS, {"decision": "QUIZAS"}, "decision_known"),
     (REVIEWS, {"revisor": "Ana Peña"}, "reviewer_shape"),
@@ -112,11 +140,12 @@ PASSING = [
     (ENROLMENTS, {"tipo_documento": "CE", "numero_documento": "AB-123.45"}),
     (ENROLMENTS, {"tipo_documento": "C.C.", "numero_documento": "1.098.765.432"}),
     (ENROLMENTS, {"tipo_documento": "PPT", "numero_documento": "5678901"}),
-    (ENROLMENTS, {"tipo_documento": "nit", "numero_documento": "900123456", "razon_social": "Panadería La Ñapa SAS",
+    (ENROLMENTS, {"programa": "CREDITO_MIPYME", "tipo_documento": "nit", "numero_documento": "900123456", "razon_social": "Panadería La Ñapa SAS",
                   "primer_nombre": "", "primer_apellido": "", "fecha_nacimiento": "", "sexo": ""}),
     (ENROLMENTS, {"sexo": "Mujer", "grupos": "victima | migrante"}),
     (ENROLMENTS, {"fecha_nacimiento": "17/05/1990", "fecha_inscripcion": "3/3/2025"}),
     (ENROLMENTS, {"programa": "BILINGUISMO", "rol": "docente"}),
+    (ENROLMENTS, {"programa": "AGRO", "unidad_productiva": "up-68001-0042"}),
     (ENROLMENTS, {"fecha_egreso": "2025-03-31", "municipio": ""}),
     (CLAIMS, {}),
     (CLAIMS, {"programa": "Empleo", "resultado": "retencion_3m", "fecha_resultado": "20/03/2025"}),
@@ -127,6 +156,10 @@ PASSING = [
     (EXAMS, {"nivel_mcer": "a-", "momento": "entrada", "prueba": "saber11", "puntaje": ""}),
     (EXAMS, {"nivel_mcer": "Pre-A1", "fecha_examen": "20/02/2025", "primer_nombre": "", "sexo": ""}),
     (EXAMS, {"nivel_mcer": "B+"}),
+    (INCOME, {}),
+    (INCOME, {"ingreso_mensual_hogar": "0", "personas_hogar": "1", "fuente": "", "fecha_medicion": "20/02/2025"}),
+    (CREDIT, {}),
+    (CREDIT, {"tamano_empresa": "Pequeña", "plazo_meses": "", "razon_social": "", "entidad": "890903938"}),
     (REVIEWS, {}),
     (REVIEWS, {"id_caso": "0123456789ABCDEF", "decision": "reject", "revisor": "Ana.Pena@Bucaramanga.gov.co", "nota": ""}),
     (REVIEWS, {"decision": "Rechazar", "fecha_revision": "10/03/2025"}),

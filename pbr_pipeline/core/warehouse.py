@@ -66,8 +66,17 @@ def read_partition(warehouse: Path, table: str, month: str, columns: list[str] |
 
 
 def scan_table(warehouse: Path, table: str) -> pl.LazyFrame:
-    """Every materialized month of `table` as one lazy dataset with its `month` column."""
-    return pl.scan_parquet(warehouse / table / "month=*" / PARTITION_FILE, hive_partitioning=True)
+    """Every materialized month of `table` as one lazy dataset with its `month` column.
+
+    The newest month's columns are the table's: a column added to a table in a later version
+    of the pipeline reads as empty in months written before it (closed months are never
+    rewritten, so they keep the columns they were written with)."""
+    pattern = warehouse / table / "month=*" / PARTITION_FILE
+    newest = max((warehouse / table).glob(f"month=*/{PARTITION_FILE}"), default=None)
+    if newest is None:
+        return pl.scan_parquet(pattern, hive_partitioning=True)
+    return pl.scan_parquet(pattern, hive_partitioning=True, schema=pl.read_parquet_schema(newest),
+                           missing_columns="insert", extra_columns="ignore")
 
 
 def stored_months(warehouse: Path, table: str) -> set[str]:

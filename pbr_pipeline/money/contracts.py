@@ -30,7 +30,7 @@ import yaml
 
 from pbr_pipeline.programmes import PROGRAMMES as VERIFIED_PROGRAMMES
 from pbr_pipeline.programmes import programme as programme_spec
-from pbr_pipeline.programmes.spec import Check, Code, CodeGroups, CodeList, Codes, Flag, Whole, WholeList, rule_checks, rule_contradictions
+from pbr_pipeline.programmes.spec import FIRM, Check, Code, CodeGroups, CodeList, Codes, Flag, Whole, WholeList, rule_checks, rule_contradictions
 from schemas.codes import OUTCOMES_BY_PROGRAMME, POPULATION_GROUPS, PROGRAMMES, ROLES
 
 CONTRACTS_FOLDER = "contracts"
@@ -323,6 +323,7 @@ class _ContractReader:
         budget = self._whole(document, "budget_cop", "budget_cop", "a whole number of pesos above 0", low=1)
         milestones = self._milestones(document, programme)
         stacking, percents = self._premiums(document)
+        self._premiums_fit_subject(programme, percents)
         rules = self._rules(document, programme)
         if self.problems:
             return None
@@ -518,6 +519,14 @@ class _ContractReader:
                 self.problem("premiums.stacking", "is missing; say highest (only the largest premium applies) "
                                                   "or stack (premiums add up)")
         return stacking if stacking in STACKING_CHOICES else HIGHEST, tuple(sorted(percents.items()))
+
+    def _premiums_fit_subject(self, programme: str | None, percents: tuple[tuple[str, int], ...]) -> None:
+        """Population premiums (MUJER, MIGRANTE, …) describe people: a programme that pays
+        firms has no one they could apply to, so a premium there is a mistake, not a no-op."""
+        spec = programme_spec(programme) if programme else None
+        if spec is not None and spec.subject == FIRM and percents:
+            self.problem("premiums", f"{programme} pays firms (by NIT): population premiums ({', '.join(group for group, _ in percents)}) "
+                                     "are for people; remove the premiums section")
 
     def _rules(self, document: dict[str, Any], programme: str | None) -> Any:
         spec = programme_spec(programme) if programme else None

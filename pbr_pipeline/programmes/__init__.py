@@ -8,6 +8,7 @@ unclaimed outcomes, pricing, the ledger and linkage never learn a programme's na
 from __future__ import annotations
 
 from pbr_pipeline.programmes.bilinguismo import BILINGUISMO
+from pbr_pipeline.programmes.credito_mipyme import CREDITO_MIPYME
 from pbr_pipeline.programmes.empleo import EMPLEO
 from pbr_pipeline.programmes.habitanza_calle import HABITANZA_CALLE
 from pbr_pipeline.programmes.salud_materna import SALUD_MATERNA
@@ -20,6 +21,7 @@ PROGRAMMES: tuple[Programme, ...] = (
     SALUD_MATERNA,
     SALUD_TRANSMISIBLES,
     HABITANZA_CALLE,
+    CREDITO_MIPYME,
 )
 
 BY_CODE: dict[str, Programme] = {programme.code: programme for programme in PROGRAMMES}
@@ -32,6 +34,11 @@ REGISTRIES: tuple[Registry, ...] = tuple(
 
 LINKAGE_REGISTRY: Registry = next(registry for registry in REGISTRIES if registry.names_people)
 """The registry the probabilistic second pass links people through (the first that names them)."""
+
+
+def paying_for(subject: str) -> tuple[str, ...]:
+    """Codes of the programmes whose subject is `subject` (PERSON, FIRM or UNIT)."""
+    return tuple(programme.code for programme in PROGRAMMES if programme.subject == subject)
 
 
 def readers_of(registry: Registry) -> tuple[str, ...]:

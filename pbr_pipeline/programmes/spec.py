@@ -42,6 +42,9 @@ class Registry:
     names_people: bool = False
     """Rows carry the person's names (and the claim's support, e.g. the employer): the
     probabilistic second pass links enrolled people and claims through this registry."""
+    unit_column: str | None = None
+    """The validated column that names a producer unit, for a registry whose rows are about
+    units (productivity measurements): the unit, not the person on the row, is the subject."""
     sensitive: bool = False
     """Health data (Law 1581 of 2012, art. 5): its rows never reach an analyst table. Evidence
     rows from it are shown there as one line naming the registry; the rows themselves are in

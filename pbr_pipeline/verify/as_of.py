@@ -21,11 +21,13 @@ from pbr_pipeline.core.warehouse import PARTITION_FILE, partition_dir, scan_tabl
 from pbr_pipeline.identity.matching import canonical_document
 from pbr_pipeline.intake.ingest import inbox_months
 from pbr_pipeline.intake.tables import MONTHLY_TABLES
-from pbr_pipeline.programmes import REGISTRIES
-from pbr_pipeline.programmes.spec import Registry
+from pbr_pipeline.programmes import REGISTRIES, paying_for
+from pbr_pipeline.programmes.spec import UNIT, Registry
 from pbr_pipeline.verify.gates import owners
+from pbr_pipeline.verify.subjects import unit_document, with_unit_subjects
 
 AS_OF_TABLES = tuple(table.name for table in MONTHLY_TABLES)
+REGISTRY_BY_NAME: dict[str, Registry] = {registry.name: registry for registry in REGISTRIES}
 
 
 class MissingMonths(RuntimeError):
@@ -83,8 +85,14 @@ def claim_ids(claims: pl.DataFrame) -> pl.Series:
 
 
 def registry_scan(warehouse: Path, month: str, registry: str = "pila") -> pl.LazyFrame:
-    """Every row of `registry` received up to `month`, lazily, with its canonical `document`."""
-    return _received_up_to(warehouse, registry, month)
+    """Every row of `registry` received up to `month`, lazily, with its subject in `document`:
+    the canonical document of the person or firm on the row, or the producer unit it names
+    (pbr_pipeline.verify.subjects), the person's document then kept in `holder_document`."""
+    rows = _received_up_to(warehouse, registry, month)
+    unit_column = REGISTRY_BY_NAME[registry].unit_column if registry in REGISTRY_BY_NAME else None
+    if unit_column is None:
+        return rows
+    return rows.with_columns(pl.col("document").alias("holder_document")).with_columns(unit_document(unit_column))
 
 
 def current_rows(rows: pl.DataFrame, registry: Registry, month: str) -> pl.DataFrame:
@@ -156,12 +164,13 @@ def _load_known(warehouse: Path, data_dir: Path, month: str, extra_documents: pl
     enrolments = _received_up_to(warehouse, "enrolments", month).collect()
     claims = _received_up_to(warehouse, "claims", month).sort("inbox_month", "source_file", "source_row").collect()
     claims = claims.with_columns(claim_ids(claims))
+    enrolments, claims = with_unit_subjects(enrolments, claims, paying_for(UNIT))
     wanted = [enrolments.select("document"), claims.select("document")]
     if extra_documents is not None:
         wanted.append(extra_documents.select("document"))
     people = pl.concat(wanted).unique()
     scans = [
-        _received_up_to(warehouse, registry.name, month).join(people.lazy(), on="document", how="semi")
+        registry_scan(warehouse, month, registry.name).join(people.lazy(), on="document", how="semi")
         .with_columns(registry.fact_date().alias("fact_date"))
         for registry in REGISTRIES
     ]
