@@ -109,5 +109,9 @@ POVERTY_LINE_DOMAINS: tuple[str, ...] = ("NACIONAL", "CABECERAS", "CENTROS_POBLA
 """DANE's domains for the monetary poverty lines that a contract may name (the national line,
 urban and rural areas, and Bucaramanga's metropolitan area)."""
 
+REGISTRATION_STATES: tuple[str, ...] = ("ACTIVA", "CANCELADA")
+"""States of a matrícula mercantil in the chamber of commerce's registry (`estado_matricula`)."""
+ACTIVE_REGISTRATION, CANCELLED_REGISTRATION = REGISTRATION_STATES
+
 FIRM_SIZES: tuple[str, ...] = ("MICRO", "PEQUENA", "MEDIANA", "GRANDE")
 """Firm sizes as credit registries report them (PEQUEÑA reads as PEQUENA)."""

@@ -116,6 +116,18 @@ class Scenario:
         })
         return self
 
+    def business(self, received: str, number: str, registered_on: str, matricula: str = "05-123456", status: str = "ACTIVA",
+                 renewed_for: int | None = None, cancelled_on: str = "", ciiu: str = "4711", doc_type: str = "CC") -> "Scenario":
+        """A matrícula mercantil as the chamber's extract received in `received` shows it (a
+        later extract with the same `matricula` corrects it)."""
+        self.rows[(received, "registros/registro_mercantil", "camara")].append({
+            "tipo_documento": doc_type, "numero_documento": number, "codigo_camara": "04", "matricula": matricula,
+            "razon_social": "TIENDA DOÑA ANA", "fecha_matricula": registered_on, "estado_matricula": status,
+            "ultimo_ano_renovado": "" if renewed_for is None else str(renewed_for), "fecha_renovacion": "",
+            "fecha_cancelacion": cancelled_on, "cod_ciiu": ciiu,
+        })
+        return self
+
     def enrol_firm(self, month: str, nit: str, enrolled_on: str, operator: str = "OP-031", programme: str = "CREDITO_MIPYME",
                    name: str = "PANADERÍA LA ÑAPA SAS") -> "Scenario":
         """A firm (NIT, razon_social; no person's columns) enrolled by `operator`."""

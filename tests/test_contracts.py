@@ -467,7 +467,7 @@ BAD_TEXTS = [
      .replace("  RETENCION_3M: {price_cop: 1400000, max_count: 250}\n", "").replace("  RETENCION_6M: {price_cop: 280000}\n", ""),
      "contracts/c.yaml: rules.min_days is not a known key"),
     (EXAMPLE_TEXT.replace("programme: EMPLEO", "programme: AGRO"),
-     "contracts/c.yaml: programme AGRO is not verified by this pipeline yet; contracts can be given for EMPLEO, BILINGUISMO, SALUD_MATERNA, SALUD_TRANSMISIBLES, HABITANZA_CALLE or CREDITO_MIPYME"),
+     "contracts/c.yaml: programme AGRO is not verified by this pipeline yet; contracts can be given for EMPLEO, BILINGUISMO, SALUD_MATERNA, SALUD_TRANSMISIBLES, HABITANZA_CALLE, EMPRENDIMIENTO or CREDITO_MIPYME"),
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pbr_pipeline.programmes.bilinguismo import BILINGUISMO
 from pbr_pipeline.programmes.credito_mipyme import CREDITO_MIPYME
 from pbr_pipeline.programmes.empleo import EMPLEO
+from pbr_pipeline.programmes.emprendimiento import EMPRENDIMIENTO
 from pbr_pipeline.programmes.habitanza_calle import HABITANZA_CALLE
 from pbr_pipeline.programmes.salud_materna import SALUD_MATERNA
 from pbr_pipeline.programmes.salud_transmisibles import SALUD_TRANSMISIBLES
@@ -21,6 +22,7 @@ PROGRAMMES: tuple[Programme, ...] = (
     SALUD_MATERNA,
     SALUD_TRANSMISIBLES,
     HABITANZA_CALLE,
+    EMPRENDIMIENTO,
     CREDITO_MIPYME,
 )
 

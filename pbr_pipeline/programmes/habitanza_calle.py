@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from pbr_pipeline.programmes.income import (
-    IN_BASELINE, IN_FOLLOW_UP, INCOME_MEASUREMENTS, at_or_above_line, baselines, extreme_lines, income_shows, line_words,
-    measurements_of, with_line, with_windows,
+    IN_BASELINE, IN_FOLLOW_UP, INCOME_MEASUREMENTS, IncomeWindowRules, at_or_above_line, baselines, extreme_lines,
+    first_follow_up, income_shows, line_words, measurements_of, with_line, with_windows,
 )
-from pbr_pipeline.programmes.spec import PERSON, Code, Facts, Programme, Whole, parameter
+from pbr_pipeline.programmes.spec import PERSON, Code, Facts, Programme, parameter
 from pbr_pipeline.verify.evidence import evidence_rows, verdict
 from schemas.codes import POVERTY_LINE_DOMAINS
 from schemas.outcomes import NO_BASELINE, NOT_ABOVE_LINE, NOT_ADDITIONAL, PENDING, REJECTED, VERIFIED
@@ -39,46 +39,25 @@ ABOVE_EXTREME_POVERTY = "SUPERA_POBREZA_EXTREMA"
 
 
 @dataclass(frozen=True)
-class ExtremePovertyRules:
-    """How a SUPERA_POBREZA_EXTREMA is verified against the income measurements."""
+class ExtremePovertyRules(IncomeWindowRules):
+    """How a SUPERA_POBREZA_EXTREMA is verified against the income measurements: the income
+    windows, and the line the follow-up must reach."""
 
-    baseline_months_before: int = parameter(
-        3, Whole(0, 12, "months"), "Months before enrolment from which a measurement can be the baseline.")
-    baseline_months_after: int = parameter(
-        1, Whole(0, 6, "months"), "Months after enrolment up to which a measurement can be the baseline.")
-    follow_up_from_months: int = parameter(
-        6, Whole(1, 36, "months"), "Months after enrolment from which a measurement can show the outcome.")
-    follow_up_to_months: int = parameter(
-        18, Whole(1, 48, "months"), "Months after enrolment up to which a measurement can show the outcome.")
     poverty_line_domain: str = parameter(
         "NACIONAL", Code(POVERTY_LINE_DOMAINS), "DANE domain of the extreme-poverty line (reference/lineas_pobreza).")
-
-    def contradictions(self) -> tuple[tuple[str, str], ...]:
-        if self.follow_up_from_months > self.follow_up_to_months:
-            return (("follow_up_from_months", f"({self.follow_up_from_months}) is after follow_up_to_months "
-                                              f"({self.follow_up_to_months}): the follow-up window would be empty"),)
-        return ()
 
 
 def evidence(facts: Facts) -> pl.DataFrame:
     """Each claim's verdict on the income measurements the run sees (the module docstring's rule)."""
     horizon = facts.horizons[INCOME_MEASUREMENTS.name]
     lines = extreme_lines(facts.reference.get("poverty_lines"))
-    claims = with_windows(facts.claims, baseline_before="baseline_months_before", baseline_after="baseline_months_after",
-                          follow_up_from="follow_up_from_months", follow_up_to="follow_up_to_months")
+    claims = with_windows(facts.claims)
     measured = with_line(
         measurements_of(claims, facts.registries[INCOME_MEASUREMENTS.name], "poverty_line_domain"),
         lines, date="measured_on", domain="poverty_line_domain", prefix="m",
     )
     above = at_or_above_line("household_income", "household_size", "m_line").fill_null(False)
-    first_above = (
-        measured.filter(IN_FOLLOW_UP & above)
-        .sort("claim_id", "measured_on", "source_file", "source_row")
-        .group_by("claim_id", maintain_order=True)
-        .first()
-        .select("claim_id", pl.col("measured_on").alias("above_on"), pl.col("source_file").alias("above_file"),
-                pl.col("source_row").alias("above_row"))
-    )
+    first_above = first_follow_up(measured, above, "above")
     frame = (
         claims.join(baselines(measured), on="claim_id", how="left")
         .pipe(with_line, lines, date="baseline_on", domain="poverty_line_domain", prefix="b")

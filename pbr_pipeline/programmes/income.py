@@ -10,10 +10,12 @@ instead of dividing, so that no rounding decides a verdict (ingreso ≥ line × 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from pbr_pipeline.intake.input_table import InputTable
-from pbr_pipeline.programmes.spec import Registry
+from pbr_pipeline.programmes.spec import Registry, Whole, parameter
 from schemas.registries.mediciones_ingreso import IncomeMeasurements
 
 INCOME_MEASUREMENTS = Registry(
@@ -28,23 +30,43 @@ INCOME_MEASUREMENTS = Registry(
 )
 
 
+@dataclass(frozen=True)
+class IncomeWindowRules:
+    """The baseline and follow-up windows of an income rule: a programme's Rules extend this
+    with what its follow-up must show."""
+
+    baseline_months_before: int = parameter(
+        3, Whole(0, 12, "months"), "Months before enrolment from which a measurement can be the baseline.")
+    baseline_months_after: int = parameter(
+        1, Whole(0, 6, "months"), "Months after enrolment up to which a measurement can be the baseline.")
+    follow_up_from_months: int = parameter(
+        6, Whole(1, 36, "months"), "Months after enrolment from which a measurement can show the outcome.")
+    follow_up_to_months: int = parameter(
+        18, Whole(1, 48, "months"), "Months after enrolment up to which a measurement can show the outcome.")
+
+    def contradictions(self) -> tuple[tuple[str, str], ...]:
+        if self.follow_up_from_months > self.follow_up_to_months:
+            return (("follow_up_from_months", f"({self.follow_up_from_months}) is after follow_up_to_months "
+                                              f"({self.follow_up_to_months}): the follow-up window would be empty"),)
+        return ()
+
+
 def income_shows() -> pl.Expr:
     """What a measurement row showed, in words (income, household, income per head)."""
     per_head = pl.col("household_income") // pl.col("household_size")
     return pl.format("household income {} COP, {} people, {} COP per head", "household_income", "household_size", per_head)
 
 
-def with_windows(claims: pl.DataFrame, *, baseline_before: str, baseline_after: str, follow_up_from: str,
-                 follow_up_to: str) -> pl.DataFrame:
+def with_windows(claims: pl.DataFrame) -> pl.DataFrame:
     """Claims with the baseline window [E − before, E + after] and the follow-up window
-    [E + from, E + to] (month arithmetic on the enrolment date, clamped to the month's end);
-    the arguments name the rule columns that hold the months."""
+    [E + from, E + to] (month arithmetic on the enrolment date, clamped to the month's end),
+    from the `IncomeWindowRules` columns every claim carries."""
     enrolled = pl.col("enrolled_on")
     return claims.with_columns(
-        enrolled.dt.offset_by(pl.format("-{}mo", baseline_before)).alias("baseline_from"),
-        enrolled.dt.offset_by(pl.format("{}mo", baseline_after)).alias("baseline_to"),
-        enrolled.dt.offset_by(pl.format("{}mo", follow_up_from)).alias("follow_up_from"),
-        enrolled.dt.offset_by(pl.format("{}mo", follow_up_to)).alias("follow_up_to"),
+        enrolled.dt.offset_by(pl.format("-{}mo", "baseline_months_before")).alias("baseline_from"),
+        enrolled.dt.offset_by(pl.format("{}mo", "baseline_months_after")).alias("baseline_to"),
+        enrolled.dt.offset_by(pl.format("{}mo", "follow_up_from_months")).alias("follow_up_from"),
+        enrolled.dt.offset_by(pl.format("{}mo", "follow_up_to_months")).alias("follow_up_to"),
     )
 
 
@@ -73,6 +95,19 @@ def baselines(measured: pl.DataFrame) -> pl.DataFrame:
             pl.col("household_size").alias("baseline_size"), pl.col("source_file").alias("baseline_file"),
             pl.col("source_row").alias("baseline_row"),
         )
+    )
+
+
+def first_follow_up(measured: pl.DataFrame, shows_outcome: pl.Expr, name: str) -> pl.DataFrame:
+    """Per claim, the first measurement of the follow-up window for which `shows_outcome`
+    holds: claim_id, `<name>_on` (its date) and its file and row (`<name>_file`, `<name>_row`)."""
+    return (
+        measured.filter(IN_FOLLOW_UP & shows_outcome)
+        .sort("claim_id", "measured_on", "source_file", "source_row")
+        .group_by("claim_id", maintain_order=True)
+        .first()
+        .select("claim_id", pl.col("measured_on").alias(f"{name}_on"), pl.col("source_file").alias(f"{name}_file"),
+                pl.col("source_row").alias(f"{name}_row"))
     )
 
 
