@@ -66,3 +66,16 @@ def nit_base(column: str) -> pl.Expr:
 def nit_check_digit_matches(column: str) -> pl.Expr:
     given = pl.col(column).str.extract(r"-(\d)$", 1).cast(pl.Int64)
     return given.is_null() | (given == nit_check_digit_expr(nit_base(column)))
+
+
+AREA_PATTERN = r"^\d{1,9}(\.\d{1,4})?$"
+"""A normalised area: hectares with `.` as the decimal mark, at most four decimals (1 m²)."""
+
+
+def hectares_as_square_metres(column: str) -> pl.Expr:
+    """A normalised area (AREA_PATTERN) in whole square metres: `1.5` → 15000."""
+    parts = pl.col(column).str.split_exact(".", 1)
+    # Not strict: a text that is not an area (judged by AREA_PATTERN elsewhere) gives null.
+    whole = parts.struct.field("field_0").cast(pl.Int64, strict=False)
+    fraction = parts.struct.field("field_1").fill_null("").str.pad_end(4, "0").cast(pl.Int64, strict=False)
+    return whole * 10_000 + fraction

@@ -115,3 +115,10 @@ ACTIVE_REGISTRATION, CANCELLED_REGISTRATION = REGISTRATION_STATES
 
 FIRM_SIZES: tuple[str, ...] = ("MICRO", "PEQUENA", "MEDIANA", "GRANDE")
 """Firm sizes as credit registries report them (PEQUEÑA reads as PEQUENA)."""
+
+CROPS: tuple[str, ...] = ("CACAO", "CAFE", "BANANO", "OTRO")
+"""Crops the productivity measurements name (CAFÉ reads as CAFE)."""
+MAX_YIELD_KG_PER_HA: dict[str, int] = {"CACAO": 5_000, "CAFE": 8_000, "BANANO": 100_000, "OTRO": 200_000}
+"""Yields above these are not physically possible for the crop (record yields are a fraction of
+them: cocoa about 3 t/ha, parchment coffee about 5 t/ha, bananas about 70 t/ha); a row above
+is a typing mistake (kilograms for grams, hectares for square metres) and is quarantined."""

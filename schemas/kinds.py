@@ -42,6 +42,11 @@ CIE10 = "cie10"
 """A CIE-10 (ICD-10) diagnosis code as RIPS writes it: four characters without a dot, upper
 case; `z34.0` reads as `Z340` and a three-character category `B24` as `B24X`."""
 
+AREA = "area"
+"""A land area in hectares with `,` or `.` as the decimal mark (`1,5`, `2.25`, `1.234,5`), up
+to four decimals; typed as whole square metres (1 ha = 10,000 m²), so that comparing areas
+never depends on floating-point rounding."""
+
 TYPED_DTYPES: dict[str, pl.DataType] = {
     CODE: pl.String(),
     DOCUMENT_TYPE: pl.String(),
@@ -61,4 +66,5 @@ TYPED_DTYPES: dict[str, pl.DataType] = {
     DECISION: pl.String(),
     CEFR_LEVEL: pl.String(),
     CIE10: pl.String(),
+    AREA: pl.Int64(),
 }

@@ -147,6 +147,21 @@ class Scenario:
         })
         return self
 
+    def enrol_unit(self, month: str, producer: str, unit: str, enrolled_on: str, operator: str = "OP-041") -> "Scenario":
+        """A producer unit enrolled by `operator` with its producer's document (AGRO)."""
+        self.enrol(month, producer, enrolled_on, operator=operator, programme="AGRO")
+        self.rows[(month, "inscripciones", f"{operator}_AGRO")][-1]["unidad_productiva"] = unit
+        return self
+
+    def harvest(self, received: str, producer: str, unit: str, on: str, kilograms: int, hectares: str,
+                crop: str = "CACAO") -> "Scenario":
+        """A productivity measurement of `unit` dated `on`, delivered in the extract received in `received`."""
+        self.rows[(received, "registros/mediciones_productividad", "productividad")].append({
+            "tipo_documento": "CC", "numero_documento": producer, "unidad_productiva": unit, "cultivo": crop,
+            "fecha_medicion": on, "produccion_kg": str(kilograms), "area_ha": hectares,
+        })
+        return self
+
     def review(self, month: str, case_id: str, decision: str, reviewer: str = "ana.pena@bucaramanga.gov.co",
                on: str | None = None) -> "Scenario":
         """A reviewer's decision on a second-pass case, received in `month`."""

@@ -467,7 +467,10 @@ BAD_TEXTS = [
      .replace("  RETENCION_3M: {price_cop: 1400000, max_count: 250}\n", "").replace("  RETENCION_6M: {price_cop: 280000}\n", ""),
      "contracts/c.yaml: rules.min_days is not a known key"),
     (EXAMPLE_TEXT.replace("programme: EMPLEO", "programme: AGRO"),
-     "contracts/c.yaml: programme AGRO is not verified by this pipeline yet; contracts can be given for EMPLEO, BILINGUISMO, SALUD_MATERNA, SALUD_TRANSMISIBLES, HABITANZA_CALLE, EMPRENDIMIENTO or CREDITO_MIPYME"),
+     "contracts/c.yaml: milestones.COLOCACION is not an outcome of AGRO; use AUMENTO_PRODUCTIVIDAD"),
+    (EXAMPLE_TEXT.replace("programme: EMPLEO", "programme: AGRO"),
+     "contracts/c.yaml: rules.min_days is not a known key (known: baseline_months_before, follow_up_from_months, "
+     "follow_up_to_months, area_tolerance_percent, yield_rise_percent)"),
 ]
 
 

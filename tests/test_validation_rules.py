@@ -11,6 +11,7 @@ from pbr_pipeline.intake.ingest import ingest_table
 from pbr_pipeline.intake.input_table import InputTable
 from pbr_pipeline.intake.tables import CLAIMS, ENROLMENTS, MINIMUM_WAGES, REVIEWS
 from pbr_pipeline.intake.validate import validate_table
+from pbr_pipeline.programmes.agro import PRODUCTIVITY_MEASUREMENTS
 from pbr_pipeline.programmes.bilinguismo import ENGLISH_EXAMS
 from pbr_pipeline.programmes.credito_mipyme import CREDIT_DISBURSEMENTS
 from pbr_pipeline.programmes.empleo import PILA as PILA_REGISTRY
@@ -18,7 +19,9 @@ from pbr_pipeline.programmes.income import INCOME_MEASUREMENTS
 from tests.conftest import CLAIM_ROW, ENROLMENT_ROW, MONTH, PILA_ROW, REVIEW_ROW, csv_bytes, put
 
 PILA, EXAMS = PILA_REGISTRY.table, ENGLISH_EXAMS.table
-INCOME, CREDIT = INCOME_MEASUREMENTS.table, CREDIT_DISBURSEMENTS.table
+INCOME, CREDIT, HARVESTS = INCOME_MEASUREMENTS.table, CREDIT_DISBURSEMENTS.table, PRODUCTIVITY_MEASUREMENTS.table
+HARVEST_ROW = {"tipo_documento": "CC", "numero_documento": "63555123", "unidad_productiva": "UP-0042", "cultivo": "CACAO",
+               "fecha_medicion": "2025-02-20", "produccion_kg": "1200", "area_ha": "2,5"}
 INCOME_ROW = {"tipo_documento": "CC", "numero_documento": "1098765432", "fecha_medicion": "2025-02-20",
               "ingreso_mensual_hogar": "850.000", "personas_hogar": "3", "fuente": "visita SISBEN"}
 CREDIT_ROW = {"tipo_documento": "NIT", "numero_documento": "900123456", "razon_social": "Panadería La Ñapa SAS",
@@ -30,7 +33,8 @@ EXAM_ROW = {
     "fecha_examen": "2025-02-20", "nivel_mcer": "B1", "puntaje": "165", "numero_certificado": "APT-2025-0001",
 }
 BASE_ROWS = {ENROLMENTS.name: ENROLMENT_ROW, CLAIMS.name: CLAIM_ROW, PILA.name: PILA_ROW, REVIEWS.name: REVIEW_ROW,
-             EXAMS.name: EXAM_ROW, INCOME.name: INCOME_ROW, CREDIT.name: CREDIT_ROW}
+             EXAMS.name: EXAM_ROW, INCOME.name: INCOME_ROW, CREDIT.name: CREDIT_ROW,
+             HARVESTS.name: HARVEST_ROW}
 
 
 def validate_rows(data_dir: Path, table: InputTable, rows: list[dict[str, str]]):
@@ -111,6 +115,15 @@ FAILING = [
     (CREDIT, {"tamano_empresa": "GIGANTE"}, "firm_size_known"),
     (CREDIT, {"plazo_meses": "0"}, "term_months_range"),
     (CREDIT, {"numero_obligacion": ""}, "required_value_missing"),
+    (HARVESTS, {"unidad_productiva": ""}, "required_value_missing"),
+    (HARVESTS, {"unidad_productiva": "UP#42"}, "unit_id_shape"),
+    (HARVESTS, {"cultivo": "YUCA"}, "crop_known"),
+    (HARVESTS, {"fecha_medicion": "2025-04-01"}, "measured_on_not_in_future"),
+    (HARVESTS, {"produccion_kg": "1200,5"}, "production_whole_kilograms"),
+    (HARVESTS, {"area_ha": "0"}, "area_in_hectares"),
+    (HARVESTS, {"area_ha": "2,50001"}, "area_in_hectares"),
+    (HARVESTS, {"area_ha": "1.234.567"}, "area_in_hectares"),
+    (HARVESTS, {"produccion_kg": "12501"}, "yield_physically_possible"),  # 5,000.4 kg/ha of cocoa on 2.5 ha
     (REVIEWS, {"id_caso": "claim-42"}, "case_id_shape"),
     (REVIEWS, {"decision": "QUIZAS"}, "decision_known"),
     (REVIEWS, {"revisor": "Ana Peña"}, "reviewer_shape"),
@@ -160,6 +173,9 @@ PASSING = [
     (INCOME, {"ingreso_mensual_hogar": "0", "personas_hogar": "1", "fuente": "", "fecha_medicion": "20/02/2025"}),
     (CREDIT, {}),
     (CREDIT, {"tamano_empresa": "Pequeña", "plazo_meses": "", "razon_social": "", "entidad": "890903938"}),
+    (HARVESTS, {}),
+    (HARVESTS, {"produccion_kg": "12500", "cultivo": "Café", "area_ha": "2.5"}),  # 5,000 kg/ha of coffee
+    (HARVESTS, {"produccion_kg": "0", "area_ha": "0,0001"}),
     (REVIEWS, {}),
     (REVIEWS, {"id_caso": "0123456789ABCDEF", "decision": "reject", "revisor": "Ana.Pena@Bucaramanga.gov.co", "nota": ""}),
     (REVIEWS, {"decision": "Rechazar", "fecha_revision": "10/03/2025"}),
@@ -200,6 +216,13 @@ def test_pila_amounts_and_nit_are_typed(data_dir):
     assert row["ibc"] == 1_423_500 and row["days_contributed"] == 30 and row["contributor_type"] == 1
     assert row["entry_novelty"] is True and row["exit_novelty"] is False
     assert row["entry_date"] == dt.date(2025, 2, 1)
+
+
+@pytest.mark.parametrize(("written", "square_metres"), [("2,5", 25_000), ("2.5", 25_000), ("1.234,5", 12_345_000),
+                                                       ("1,234.5", 12_345_000), ("0,0001", 1), ("3", 30_000), ("2.50", 25_000)])
+def test_areas_are_typed_as_whole_square_metres(data_dir, written, square_metres):
+    result = validate_rows(data_dir, HARVESTS, [HARVEST_ROW | {"area_ha": written, "produccion_kg": "0"}])
+    assert result.valid.get_column("area_m2").to_list() == [square_metres]
 
 
 def test_reference_table_rules(data_dir):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from schemas import kinds
-from schemas.checks import ISO_DATE, nit_base
+from schemas.checks import ISO_DATE, hectares_as_square_metres, nit_base
 from schemas.codes import CEFR_LEVEL_ALIASES, DOCUMENT_TYPE_ALIASES, REVIEW_DECISION_ALIASES, SEX_ALIASES
 
 
@@ -109,6 +109,17 @@ def _cefr_level(column: str) -> pl.Expr:
     return code.replace(CEFR_LEVEL_ALIASES)
 
 
+def _area(column: str) -> pl.Expr:
+    """Hectares with `.` as the decimal mark: of `,` and `.`, the last one written is the
+    decimal mark and any other is a thousands separator (`1.234,5` and `1,234.5` are 1234.5
+    ha; `1,5` and `1.5` are 1.5 ha)."""
+    text = _text(column).str.replace_all(r"\s", "")
+    comma_decimal = text.str.contains(r",\d*$") & ~text.str.contains(r"\.\d*$")
+    as_dot = pl.when(comma_decimal).then(text.str.replace_all(r"\.", "").str.replace(",", ".")).otherwise(text.str.replace_all(",", ""))
+    # A typed file's `2.0` and a sheet's `2,5000` carry zeros that say nothing.
+    return as_dot.str.replace(r"^(\d+)\.0*$", "${1}").str.replace(r"^(\d+\.\d*?)0+$", "${1}")
+
+
 def _nit(column: str) -> pl.Expr:
     return _text(column).str.replace_all(r"[.\s]", "")
 
@@ -131,6 +142,7 @@ _NORMALISERS = {
     kinds.IDENTIFIER: lambda column: _text(column).str.to_lowercase(),
     kinds.CEFR_LEVEL: _cefr_level,
     kinds.CIE10: _cie10,
+    kinds.AREA: _area,
     kinds.DECISION: lambda column: _fold_accents(_text(column).str.to_uppercase()).replace(REVIEW_DECISION_ALIASES),
 }
 
@@ -151,6 +163,8 @@ def typed(column: str, kind: str, name: str, default: str | None = None) -> pl.E
         expr = (expr == "X").fill_null(False)
     elif kind == kinds.NIT:
         expr = nit_base(column)
+    elif kind == kinds.AREA:
+        expr = hectares_as_square_metres(column)
     if default is not None:
         expr = expr.fill_null(default)
     return expr.alias(name)

@@ -7,6 +7,7 @@ unclaimed outcomes, pricing, the ledger and linkage never learn a programme's na
 
 from __future__ import annotations
 
+from pbr_pipeline.programmes.agro import AGRO
 from pbr_pipeline.programmes.bilinguismo import BILINGUISMO
 from pbr_pipeline.programmes.credito_mipyme import CREDITO_MIPYME
 from pbr_pipeline.programmes.empleo import EMPLEO
@@ -24,6 +25,7 @@ PROGRAMMES: tuple[Programme, ...] = (
     HABITANZA_CALLE,
     EMPRENDIMIENTO,
     CREDITO_MIPYME,
+    AGRO,
 )
 
 BY_CODE: dict[str, Programme] = {programme.code: programme for programme in PROGRAMMES}
