@@ -10,7 +10,9 @@ pricing, ledger, checks, manifest) and that process's peak memory are printed pe
 generated data is kept in build/bench/ and reused when its parameters match, so a second run
 measures the pipeline alone. Each operator gets a contract for its programme with the default
 rules and a budget that never binds. Then the second and the last month are rerun `--repeat`
-times each (3), and the ratio of their median times is printed.
+times each (3), and the ratio of their median times is printed. Last, each programme's inbox
+(its operators' files and the registries it reads) is run alone, month by month, for the
+programme's own time and peak memory (`--by-programme 0` skips it).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import time
 from pathlib import Path
 
 from pbr_pipeline.core.months import parse_month_range
+from pbr_pipeline.programmes import PROGRAMMES, Programme
 from pbr_pipeline.runner import run_month
 from pbr_pipeline.core.settings import PROJECT_ROOT, Settings
 from pbr_pipeline.intake.summary import format_summary, summarise_month
@@ -52,6 +55,8 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "build" / "bench")
     parser.add_argument("--repeat", type=int, default=3,
                         help="reruns of the second and the last month after the pass (0: none); their medians give the ratio")
+    parser.add_argument("--by-programme", type=int, default=1,
+                        help="then run every programme's inbox alone, month by month, for its time and peak memory (0: skip)")
     parser.add_argument("--one-month", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_month:
@@ -83,9 +88,9 @@ def main() -> int:
               f"failed={result['failed']}", flush=True)
     print(format_summary(summarise_month(settings.warehouse, months[-1])))
     print(f"all {len(months)} months: {time.perf_counter() - total:.1f} s")
-    if args.repeat and len(months) > 2:
-        return _second_and_last(months[1], months[-1], args.work, args.repeat)
-    return 0
+    if args.repeat and len(months) > 2 and _second_and_last(months[1], months[-1], args.work, args.repeat):
+        return 1
+    return _by_programme(data_dir, months, args.work / "programmes") if args.by_programme else 0
 
 
 def _run_fresh(month: str, work: Path) -> dict | None:
@@ -113,6 +118,62 @@ def _second_and_last(second: str, last: str, work: Path, repeat: int) -> int:
     for month, values in times.items():
         print(f"rerun {month}: {', '.join(f'{value:.1f}' for value in values)} s (median {medians[month]:.1f} s)")
     print(f"last month / second month (medians): {medians[last] / medians[second]:.2f}")
+    return 0
+
+
+def programme_inbox(data_dir: Path, programme: Programme, target: Path) -> int:
+    """`target`: a data directory with only `programme`'s files of `data_dir` (its operators'
+    rosters and claims, the registries it reads, the reference tables and review decisions),
+    hard-linked where the file system allows; its contracts are written as for the whole
+    inbox. Returns the number of inbox files."""
+    shutil.rmtree(target, ignore_errors=True)
+    slug = programme.code.lower()
+    folders = {registry.table.inbox_folder for registry in programme.registries}
+    files = 0
+    for path in sorted(data_dir.rglob("*")):
+        if not path.is_file() or "contracts" in path.relative_to(data_dir).parts[:1]:
+            continue
+        relative = path.relative_to(data_dir)
+        if relative.parts[0] == "inbox":
+            folder = "/".join(relative.parts[2:-1])
+            named = re.match(rf"op-\d+_{slug}_\d{{4}}-\d{{2}}", path.name) is not None
+            if not (folder in folders or (folder in ("inscripciones", "reportes") and named) or folder == "revisiones"):
+                continue
+            files += 1
+        copy = target / relative
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            copy.hardlink_to(path)
+        except OSError:
+            shutil.copyfile(path, copy)
+    write_contracts(target)
+    return files
+
+
+def _by_programme(data_dir: Path, months: list[str], work: Path) -> int:
+    """Every programme's inbox run alone, month by month in fresh processes: its total time,
+    its slowest month and its peak memory (the Dagster job is the whole job each time; the
+    other programmes' tables are empty)."""
+    rows = []
+    for programme in PROGRAMMES:
+        files = programme_inbox(data_dir, programme, work / programme.code.lower() / "data")
+        if not any((work / programme.code.lower() / "data" / "contracts").iterdir()):
+            print(f"{programme.code}: no operator files in the generated inbox, skipped", flush=True)
+            continue
+        seconds, peaks = [], []
+        for month in months:
+            result = _run_fresh(month, work / programme.code.lower())
+            if result is None or not result["success"]:
+                print(f"{programme.code} {month}: failed {result['failed'] if result else ''}", file=sys.stderr)
+                return 1
+            seconds.append(result["seconds"])
+            peaks.append(result["peak_mb"])
+        rows.append((programme.code, files, sum(seconds), max(seconds), max(peaks)))
+        print(f"{programme.code}: {files:,} inbox files, {len(months)} months in {sum(seconds):.1f} s "
+              f"(slowest month {max(seconds):.1f} s), peak {max(peaks):,.0f} MB", flush=True)
+    print("\nprogramme              files   all months (s)   slowest month (s)   peak (MB)")
+    for code, files, total, slowest, peak in rows:
+        print(f"{code:<20} {files:>8,} {total:>16.1f} {slowest:>19.1f} {peak:>11,.0f}")
     return 0
 
 
