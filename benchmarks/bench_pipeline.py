@@ -7,8 +7,8 @@
 Each month runs in a fresh process, as the monthly schedule runs it, building on the stored
 state of the month before: the wall time (ingestion, validation, the second pass, verdicts,
 pricing, ledger, checks, manifest) and that process's peak memory are printed per month. The
-generated data is kept in build/bench/ and reused when its parameters match, so a second run
-measures the pipeline alone. Each operator gets a contract for its programme with the default
+generated data is kept in build/bench/ and reused when its parameters and the generator's
+source match, so a second run measures the pipeline alone. Each operator gets a contract for its programme with the default
 rules and a budget that never binds. Then the second and the last month are rerun `--repeat`
 times each (3), and the ratio of their median times is printed. Last, each programme's inbox
 (its operators' files and the registries it reads) is run alone, month by month, for the
@@ -62,7 +62,8 @@ def main() -> int:
     if args.one_month:
         return one_month(args.one_month, args.work)
 
-    params = {"people": args.people, "months": args.months, "operators": args.operators, "seed": args.seed}
+    params = {"people": args.people, "months": args.months, "operators": args.operators, "seed": args.seed,
+              "generator": generator_version()}
     data_dir, stamp = args.work / "data", args.work / "params.json"
     if not stamp.exists() or json.loads(stamp.read_text()) != params:
         from pbr_pipeline.synthetic import generate  # only to make the data: a month's run never imports it
@@ -91,6 +92,17 @@ def main() -> int:
     if args.repeat and len(months) > 2 and _second_and_last(months[1], months[-1], args.work, args.repeat):
         return 1
     return _by_programme(data_dir, months, args.work / "programmes") if args.by_programme else 0
+
+
+def generator_version() -> str:
+    """A digest of the generator's source: cached data made by another version is made again
+    (a programme added to the generator would otherwise be missing from the benchmark)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((PROJECT_ROOT / "pbr_pipeline" / "synthetic").rglob("*.py")):
+        digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _run_fresh(month: str, work: Path) -> dict | None:
