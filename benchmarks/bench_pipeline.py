@@ -208,6 +208,7 @@ CONTRACT_TERMS = {
     "BILINGUISMO": "milestones:\n  CERTIFICACION_B1:\n    price_cop_by_role: {DOCENTE: 2500000, ESTUDIANTE: 900000}\n",
     "SALUD_MATERNA": "milestones:\n  CONTROLES_PRENATALES: {price_cop: 600000}\n",
     "SALUD_TRANSMISIBLES": "milestones:\n  CASO_ADHERENTE: {price_cop: 1500000}\n",
+    "HABITANZA_CALLE": "milestones:\n  SUPERA_POBREZA_EXTREMA: {price_cop: 3000000}\n",
 }
 
 

@@ -285,3 +285,19 @@ def test_the_sample_pays_health_outcomes_at_their_prices_with_evidence_for_verif
     adjustments = scan_table(sample_warehouse.warehouse, "adjustments").collect().filter(pl.col("programme").is_in(HEALTH))
     assert sorted(adjustments.select("programme", "reason").rows()) == [
         ("SALUD_MATERNA", "WITHDRAWN"), ("SALUD_TRANSMISIBLES", "WITHDRAWN")]
+
+
+def test_the_sample_pays_households_lifted_above_extreme_poverty(sample_warehouse):
+    payments = scan_table(sample_warehouse.warehouse, "payments").collect().filter(pl.col("programme") == "HABITANZA_CALLE")
+    assert set(payments["outcome"]) == {"SUPERA_POBREZA_EXTREMA"} and set(payments["base_price_cop"]) == {3_000_000}
+    # Migrants and victims of the armed conflict carry the contract's premium (the highest only).
+    assert sorted(set(payments["premium_percent"])) == [0, 20]
+    # Each payment rests on the baseline below the line and the follow-up at or above it.
+    for rows in payments["evidence_rows"]:
+        counted = [row for row in rows if row["counts"]]
+        assert {row["registry"] for row in rows} == {"income_measurements"} and len(counted) == 2, rows
+        assert counted[0]["shows"].startswith("baseline window") and counted[1]["shows"].startswith("follow-up window")
+    # A corrected measurement takes one paid rise back.
+    adjustments = scan_table(sample_warehouse.warehouse, "adjustments").collect().filter(
+        pl.col("programme") == "HABITANZA_CALLE")
+    assert adjustments["reason"].to_list() == ["WITHDRAWN"]

@@ -22,6 +22,7 @@ import pytest
 from pbr_pipeline.core.months import add_months, parse_month_range
 from pbr_pipeline.synthetic import HIGH, LEVELS, NONE, REALISTIC, Noise, generate
 from pbr_pipeline.synthetic.bilinguismo import SCENARIOS as BILINGUISMO_LABELS
+from pbr_pipeline.synthetic.habitanza import SCENARIOS as HABITANZA_LABELS
 from pbr_pipeline.synthetic.health import SCENARIOS as HEALTH_LABELS
 from pbr_pipeline.synthetic.noise import KINDS
 from pbr_pipeline.synthetic.scenarios import SCENARIOS as LABELS
@@ -109,12 +110,23 @@ def read_exams(path: Path) -> pl.DataFrame:
     return frame.with_columns(pl.col("fecha_nacimiento", "fecha_examen").map_elements(day_iso, return_dtype=pl.String))
 
 
+def read_incomes(path: Path) -> pl.DataFrame:
+    """A `mediciones_ingreso` extract as text columns, dates as YYYY-MM-DD, amounts as plain digits."""
+    if path.suffix == ".parquet":
+        return pl.read_parquet(path).select(pl.all().cast(pl.String))
+    data = path.read_text(encoding="utf-8")
+    delimiter = ";" if data.splitlines()[0].count(";") > 1 else ","
+    frame = pl.read_csv(io.StringIO(data), separator=delimiter, infer_schema=False)
+    return frame.with_columns(pl.col("fecha_nacimiento", "fecha_medicion").map_elements(day_iso, return_dtype=pl.String),
+                              pl.col("ingreso_mensual_hogar").str.replace_all(".", "", literal=True))
+
+
 def read_registries(out: Path, files: pl.DataFrame, kind: str) -> pl.DataFrame:
     """Every extract of a registry, each row tagged with its inbox month (`received`), file and
     row number (CSV: the header is row 1)."""
     frames = []
     for path, month, fmt in files.filter(pl.col("kind") == kind).select("path", "month", "format").iter_rows():
-        frame = (read_pila if kind == "pila" else read_exams)(out / path)
+        frame = {"pila": read_pila, "examenes_ingles": read_exams, "mediciones_ingreso": read_incomes}[kind](out / path)
         first = 2 if fmt == "csv" else 1
         frames.append(frame.with_columns(pl.lit(month).alias("received"), pl.lit(path).alias("path"),
                                          pl.int_range(first, first + pl.len()).alias("row")))
@@ -271,6 +283,12 @@ def exams(out, truth) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def incomes(out, truth) -> pl.DataFrame:
+    """Every `mediciones_ingreso` extract, tagged like `pila`."""
+    return read_registries(out, truth["files"], "mediciones_ingreso")
+
+
+@pytest.fixture(scope="module")
 def records(out) -> pl.DataFrame:
     return pl.read_parquet(out / "ground_truth" / "records.parquet")
 
@@ -298,7 +316,7 @@ def test_refuses_a_folder_that_already_holds_data(out):
 
 def test_inbox_layout_follows_formats_md(out, truth):
     inbox = sorted(str(p.relative_to(out)) for p in (out / "inbox").rglob("*") if p.is_file())
-    folders = "inscripciones|reportes|registros/pila|registros/examenes_ingles|registros/rips"
+    folders = "inscripciones|reportes|registros/pila|registros/examenes_ingles|registros/rips|registros/mediciones_ingreso"
     pattern = re.compile(rf"inbox/(\d{{4}}-\d{{2}})/({folders})/[^/]+\.(csv|xlsx|parquet|json)")
     for path in inbox:
         match = pattern.fullmatch(path)
@@ -307,7 +325,7 @@ def test_inbox_layout_follows_formats_md(out, truth):
     assert sorted(truth["files"]["path"]) == inbox
     for month in MONTHS:
         kinds = set(truth["files"].filter(pl.col("month") == month)["kind"])
-        assert kinds == {"inscripciones", "reportes", "pila", "examenes_ingles", "rips"}, month
+        assert kinds == {"inscripciones", "reportes", "pila", "examenes_ingles", "rips", "mediciones_ingreso"}, month
     assert (out / "reference/smmlv.csv").read_text() == (
         "anio,valor\n2023,1160000\n2024,1300000\n2025,1423500\n2026,1750905\n")
     lines = (out / "reference/lineas_pobreza.csv").read_text().splitlines()
@@ -452,14 +470,15 @@ def test_claims_ground_truth_points_at_real_rows(truth, operator_files):
         record = records[int(claim["source_row"])]
         assert record["operador"] == claim["operador"]
         assert record["resultado"] == claim["resultado"]
-        assert record["programa"] == next((programme for programme in ("BILINGUISMO", "SALUD_MATERNA", "SALUD_TRANSMISIBLES")
+        assert record["programa"] == next((programme for programme in ("BILINGUISMO", "SALUD_MATERNA", "SALUD_TRANSMISIBLES",
+                                                                       "HABITANZA_CALLE")
                                            if f"_{programme.lower()}_" in claim["source_file"]), "EMPLEO")
         seen.add((claim["source_file"], int(claim["source_row"])))
         if not claim["person_id"]:
             continue
         held = {number_key(*doc.split(":")) for doc in people[claim["person_id"]].split("|")}
         written = number_key(record["tipo_documento"], record["numero_documento"])
-        if claim["scenario"] in {"DOC_TYPO", "DOC_WRONG_TYPE"}:
+        if claim["scenario"] in {"DOC_TYPO", "DOC_WRONG_TYPE", "CLAIM_DOC_TYPO"}:
             assert written not in held
         else:
             assert written in held, claim
@@ -472,8 +491,8 @@ def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pi
     rules = set()
     invalid = truth["invalid_rows"].select("source_file", "source_row", "column", "rule")
     for path, row, column, rule in invalid.iter_rows():
-        if "_salud_" in path or "/registros/rips/" in path:
-            continue  # the health programmes' rows: test_synthetic_health
+        if any(mark in path for mark in ("_salud_", "/registros/rips/", "_habitanza_calle_", "/mediciones_ingreso/")):
+            continue  # the health programmes' and HABITANZA_CALLE's rows: test_synthetic_health, _habitanza
         rules.add(rule)
         if not row:
             facts, _ = read_operator_file(out / path)
@@ -509,7 +528,7 @@ def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pi
 
 def test_every_scenario_appears(truth):
     assert SCENARIOS <= set(truth["claims"]["scenario"])
-    assert set(truth["claims"]["scenario"]) <= set(LABELS) | set(BILINGUISMO_LABELS) | {
+    assert set(truth["claims"]["scenario"]) <= set(LABELS) | set(BILINGUISMO_LABELS) | set(HABITANZA_LABELS) | {
         scenario for scenarios in HEALTH_LABELS.values() for scenario in scenarios}
     assert truth["outcomes_unclaimed"].height > 0
 
@@ -542,8 +561,8 @@ def test_verdicts_agree_with_scenarios(truth):
         "DOC_WRONG_TYPE": {"REJECTED/NOT_ENROLLED"}, "DOC_RENEWED": {"REJECTED/NOT_ENROLLED"},
         "REGISTRY_CORRECTION": {"REJECTED/NO_FORMAL_JOB", "REJECTED/NOT_RETAINED", "REJECTED/NOT_ADDITIONAL"},
     }
-    for claim in truth["claims"].filter(~pl.col("source_file").str.contains("_bilinguismo_|_salud_")).iter_rows(
-            named=True):
+    for claim in truth["claims"].filter(~pl.col("source_file").str.contains("_bilinguismo_|_salud_|_habitanza_calle_")
+                                        ).iter_rows(named=True):
         scenario = claim["scenario"]
         if scenario in final:
             assert f"{claim['final_status']}/{claim['final_reason']}" in final[scenario], claim
@@ -623,7 +642,7 @@ def test_unclaimed_outcomes_were_never_claimed_by_their_owner(truth, operator_fi
     documents = {pid: number_key(*documents.split("|")[0].split(":"))
                  for pid, documents in truth["people"].select("person_id", "documentos").iter_rows()}
     owner = owners_from_rosters(operator_files)
-    own_document = {"DOC_TYPO", "DOC_WRONG_TYPE", "DOC_RENEWED", "INVALID_ROW"}
+    own_document = {"DOC_TYPO", "DOC_WRONG_TYPE", "DOC_RENEWED", "INVALID_ROW", "CLAIM_DOC_TYPO"}
     claimed = {(p, op, r) for p, op, r, scenario in truth["claims"].select(
         "person_id", "operador", "resultado", "scenario").iter_rows() if scenario not in own_document}
     unclaimed = truth["outcomes_unclaimed"].select("person_id", "operador", "resultado", "enrolment_month")
@@ -704,23 +723,24 @@ def test_every_noise_kind_appears_and_is_recorded(records):
         assert {"inscripciones", "reportes"} <= seen[kind], kind
     assert "pila" in seen["pep_to_pt"]
     for kind in ("swapped_surnames", "missing_second_given", "missing_second_surname", "accents_dropped"):
-        # The exam registry spells names as the testing body holds them, with the same kinds.
-        assert {"inscripciones", "pila"} <= seen[kind] <= {"inscripciones", "pila", "examenes_ingles"}, kind
+        # The exam and income registries spell names as the bodies behind them hold them, with the same kinds.
+        assert {"inscripciones", "pila"} <= seen[kind] <= {"inscripciones", "pila", "examenes_ingles",
+                                                           "mediciones_ingreso"}, kind
     for kind in ("case_changed", "birth_day_month_swapped", "birth_day_off", "birth_year_off"):
         assert seen[kind] == {"inscripciones"}, kind
     assert records.filter(pl.col("quarantined"))["noise"].to_list() == [""] * records["quarantined"].sum()
 
 
 def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFrame, truth,
-                         exams: pl.DataFrame) -> None:
+                         exams: pl.DataFrame, incomes: pl.DataFrame) -> None:
     """Every record's noise is exactly what its row shows against the person's truth."""
     people = {row["person_id"]: row for row in truth["people"].iter_rows(named=True)}
     names = ("primer_nombre", "segundo_nombre", "primer_apellido", "segundo_apellido")
     cases = defaultdict(lambda: defaultdict(set))
     pila_rows = {(path, row): values for path, row, *values in
                  pila.select("path", "row", "tipo_documento", "numero_documento", *names).iter_rows()}
-    exam_rows = {(path, row): values for path, row, *values in
-                 exams.select("path", "row", "tipo_documento", "numero_documento", *names, "fecha_nacimiento")
+    exam_rows = {(path, row): values for frame in (exams, incomes) for path, row, *values in
+                 frame.select("path", "row", "tipo_documento", "numero_documento", *names, "fecha_nacimiento")
                  .iter_rows()}
     for record in records.filter(~pl.col("quarantined")).iter_rows(named=True):
         person = people.get(record["person_id"])
@@ -736,7 +756,7 @@ def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFra
             kind, number = record["tipo_documento"], record["numero_documento"]
             shown = set()
             assert record["fecha_nacimiento"].isoformat() == person["fecha_nacimiento"], record
-        elif record["source"] == "examenes_ingles":
+        elif record["source"] in ("examenes_ingles", "mediciones_ingreso"):
             kind, number, *written, birth = exam_rows[(record["source_file"], record["source_row"])]
             # Some rows give the document alone; the others the registry's names.
             shown = name_noise(tuple(name or "" for name in written), true_names) if written[0] else set()
@@ -758,8 +778,8 @@ def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFra
         assert not by_flag[False] & by_flag[True], path
 
 
-def test_recorded_noise_is_what_the_files_show(records, operator_files, pila, truth, exams):
-    check_recorded_noise(records, operator_files, pila, truth, exams)
+def test_recorded_noise_is_what_the_files_show(records, operator_files, pila, truth, exams, incomes):
+    check_recorded_noise(records, operator_files, pila, truth, exams, incomes)
     scenarios = set(truth["claims"]["scenario"])
     assert "DOC_TYPO" in scenarios and "DOC_WRONG_TYPE" in scenarios
 
@@ -770,11 +790,12 @@ def test_no_noise_writes_every_record_as_held(tmp_path):
              for name in ("people", "claims", "files")}
     records = pl.read_parquet(tmp_path / "ground_truth" / "records.parquet")
     assert records.height > 0 and (records["noise"] == "").all()
-    noisy = {"DOC_TYPO", "DOC_WRONG_TYPE", "DOC_RENEWED", "ROSTER_DOC_NOISE", "REGISTRY_DOC_RENEWED"}
+    noisy = {"DOC_TYPO", "DOC_WRONG_TYPE", "DOC_RENEWED", "ROSTER_DOC_NOISE", "REGISTRY_DOC_RENEWED", "CLAIM_DOC_TYPO"}
     assert not noisy & set(truth["claims"]["scenario"])
     peps = truth["people"].filter(pl.col("tipo_documento") == "PE")
     assert peps.height and not peps["documentos"].str.contains("|", literal=True).any()
     files = truth["files"].filter(pl.col("kind").is_in(["inscripciones", "reportes"]) & (pl.col("broken") == "false"))
     operator_files_ = {path: read_operator_file(tmp_path / path) for path in files["path"]}
     check_recorded_noise(records, operator_files_, read_registries(tmp_path, truth["files"], "pila"), truth,
-                         read_registries(tmp_path, truth["files"], "examenes_ingles"))
+                         read_registries(tmp_path, truth["files"], "examenes_ingles"),
+                         read_registries(tmp_path, truth["files"], "mediciones_ingreso"))

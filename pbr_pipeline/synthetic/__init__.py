@@ -1,5 +1,6 @@
-"""Seeded synthetic data for the EMPLEO and BILINGUISMO programmes: inbox files, reference
-tables and the ground truth the pipeline is checked against.
+"""Seeded synthetic data for every programme the pipeline verifies (EMPLEO, BILINGUISMO,
+SALUD_MATERNA, SALUD_TRANSMISIBLES, HABITANZA_CALLE): inbox files, reference tables and the
+ground truth the pipeline is checked against.
 
 `generate` simulates a world (people, operators, jobs, the contribution registry), lets the
 operators report on it with the defects real operators make, decides every claim by the
@@ -9,6 +10,8 @@ verdict rules run by run, and writes:
     <out>/inbox/<YYYY-MM>/reportes/        one claims file per operator and month
     <out>/inbox/<YYYY-MM>/registros/pila/  the month's PILA extract (CSV or Parquet)
     <out>/inbox/<YYYY-MM>/registros/examenes_ingles/  the month's English exam extract
+    <out>/inbox/<YYYY-MM>/registros/rips/  the health services billed (package `health`)
+    <out>/inbox/<YYYY-MM>/registros/mediciones_ingreso/  household income measurements (package `habitanza`)
     <out>/reference/                       smmlv.csv, lineas_pobreza.csv
     <out>/ground_truth/                    people, claims, outcomes_unclaimed, invalid_rows, files
                                            (CSV) and records.parquet (who is who, with the noise)
@@ -17,7 +20,9 @@ The English programme (teachers and students certified at B1, package `bilinguis
 simulated after the employment one from a stream of its own, with operators numbered after
 the employment ones, so adding it left every employment file and ground-truth row as it was:
 its ground-truth rows come after (people, unclaimed outcomes) or among (claims, invalid rows,
-files, in their sort order) the employment ones.
+files, in their sort order) the employment ones. The health programmes (package `health`) and
+HABITANZA_CALLE (package `habitanza`) were added after it the same way, each with a stream of
+its own and operators numbered after the earlier ones.
 
 How much records of one person disagree is a `Noise` level (noise.py); the verdicts in the
 ground truth are those of deterministic matching, which reads identity from the document as
@@ -37,7 +42,7 @@ import polars as pl
 from .claims import Claims, build_claims, with_wrong_types
 from .inbox import claims_frame, number_rows, with_invalid_rows, write_broken_file, write_operator_files
 from .invalid import BrokenFile, InvalidRow, build_broken_file, build_invalid_rows
-from .layout import CLAIMS, PILA, ROSTERS, Layout, plan_layout
+from .layout import CLAIMS, INCOMES, PILA, ROSTERS, Layout, plan_layout
 from .noise import HIGH, LEVELS, LOW, NONE, REALISTIC, Noise
 from .operators import operator_codes
 from .pila import Identities, RegistryNames, write_extract
@@ -49,7 +54,7 @@ from .corrections import take_back_a_verified_month
 from .truth import claim_truth, invalid_truth, people_truth, unclaimed_outcomes, write_ground_truth
 from .verdicts import Judge, decide, identity_key, key_periods, linked_rosters, person_keys, roster_listings
 from .world import INVALID_PEOPLE, World, simulate, stream
-from . import bilinguismo, health
+from . import bilinguismo, habitanza, health
 
 __all__ = ["GenerationSummary", "generate", "Noise", "NONE", "LOW", "REALISTIC", "HIGH", "LEVELS"]
 
@@ -71,6 +76,8 @@ class GenerationSummary:
     """Rows of the `examenes_ingles` extracts (invalid rows not counted)."""
     rips_rows: int
     """Services in the `rips` files (JSON and CSV; corrections and invalid rows counted)."""
+    income_rows: int
+    """Rows of the `mediciones_ingreso` extracts (corrections and invalid rows counted)."""
     files_written: int
     """Inbox files written."""
     records: int
@@ -79,7 +86,7 @@ class GenerationSummary:
 
 def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operators: int,
              noise: Noise = REALISTIC, progress: Callable[[str], None] | None = None) -> GenerationSummary:
-    """Generate the EMPLEO and BILINGUISMO data set for `months` (consecutive `YYYY-MM`, oldest first) into
+    """Generate the data set of every programme for `months` (consecutive `YYYY-MM`, oldest first) into
     `out_dir`, which must not hold generated data already, with the noise of `noise` (one of
     NONE, LOW, REALISTIC, HIGH or any `Noise`). `progress` receives short lines without
     personal data."""
@@ -136,17 +143,25 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
                                       first_person=people + INVALID_PEOPLE + added.people.height,
                                       first_op=len(world.codes) + bilinguismo.operator_count(len(world.codes)),
                                       taken=taken, noise=noise, say=say)
+    homeless = habitanza.simulate_and_write(
+        out_dir, seed=seed, people=people, timeline=timeline, employment=world,
+        first_person=people + INVALID_PEOPLE + added.people.height + cared.people.height,
+        first_op=len(world.codes) + bilinguismo.operator_count(len(world.codes))
+        + 2 * health.operator_count(len(world.codes)),
+        taken=taken, noise=noise, say=say)
+    more = (added, cared, homeless)
     claims = claim_truth(world, judge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid,
                          linked_rosters(sent.roster, sent.rows[ROSTERS]), noisy)
     invalid = invalid_truth(sent.invalid, sent.rows, pila_rows, sent.broken)
     write_ground_truth(
         out_dir,
-        people=pl.concat([people_truth(world, sent.roster), added.people, cared.people]),
-        claims=pl.concat([claims, added.claims, cared.claims]).sort(["received_month", "source_file", "source_row"]),
-        unclaimed=pl.concat([unclaimed_outcomes(world, judge, sent.claims, decisions), added.unclaimed,
-                             cared.unclaimed]),
-        invalid=pl.concat([invalid, added.invalid, cared.invalid]).sort(["source_file", "source_row"]),
-        files=files + added.files + cared.files,
+        people=pl.concat([people_truth(world, sent.roster), *(part.people for part in more)]),
+        claims=pl.concat([claims, *(part.claims for part in more)]).sort(["received_month", "source_file",
+                                                                           "source_row"]),
+        unclaimed=pl.concat([unclaimed_outcomes(world, judge, sent.claims, decisions),
+                             *(part.unclaimed for part in more)]),
+        invalid=pl.concat([invalid, *(part.invalid for part in more)]).sort(["source_file", "source_row"]),
+        files=files + [record for part in more for record in part.files],
     )
     records = [
         operator_records(ROSTERS, sent.rows[ROSTERS], ids_of(world.population, sent.roster.person), world.extras,
@@ -155,15 +170,16 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
                          sent.invalid),
         pila_records(identities.frame(world.population, registry_names), sent.invalid, pila_rows, world.extras),
     ]
-    records += added.records + cared.records
+    records += [frame for part in more for frame in part.records]
     write_records(out_dir, records)
     summary = GenerationSummary(
-        people=people, enrolled=len(world.enrolments.person) + added.enrolled + cared.enrolled,
-        roster_rows=sent.rows[ROSTERS].height + added.roster_rows + cared.roster_rows,
-        claims=sent.rows[CLAIMS].height + added.claim_rows + cared.claim_rows,
+        people=people, enrolled=len(world.enrolments.person) + sum(part.enrolled for part in more),
+        roster_rows=sent.rows[ROSTERS].height + sum(part.roster_rows for part in more),
+        claims=sent.rows[CLAIMS].height + sum(part.claim_rows for part in more),
         pila_rows=sum(extract.record.data_rows for extract in extracts), exam_rows=added.exam_rows,
         rips_rows=sum(record.data_rows for record in cared.files if record.kind == "rips"),
-        files_written=len(files) + len(added.files) + len(cared.files), records=sum(part.height for part in records),
+        income_rows=sum(record.data_rows for record in homeless.files if record.kind == INCOMES),
+        files_written=len(files) + sum(len(part.files) for part in more), records=sum(part.height for part in records),
     )
     say(f"done: {summary.files_written} inbox files, {summary.claims:,} claims, {summary.pila_rows:,} pila rows")
     return summary

@@ -75,20 +75,26 @@ class Claims:
 
 
 class ClaimBatch:
-    """Collects groups of claims as columns, one per name in `names`; `dtypes` fixes the type of
-    some columns (the others take the type of the values added)."""
+    """Collects groups of rows (claims, registry rows) as columns, one per name in `names`;
+    `dtypes` fixes the type of some columns (the others take the type of the values added)."""
 
     def __init__(self, names: tuple[str, ...], dtypes: dict[str, type] | None = None) -> None:
         self.dtypes = dtypes or {}
         self.parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
 
-    def add_group(self, mask: np.ndarray, values: tuple) -> None:
+    def add_group(self, mask: np.ndarray, values: tuple) -> np.ndarray:
         """The rows of `mask` of a group; `values` holds, in the order of the names, an array
-        aligned with `mask` or one value for the whole group."""
+        aligned with `mask` or one value for the whole group. Returns, per position of `mask`,
+        the index its row gets among all rows collected (-1 where the mask is false)."""
+        mask = np.asarray(mask, dtype=bool)
+        start = self.count()
         size = len(mask)
         for name, value in zip(self.parts, values):
             column = np.broadcast_to(np.asarray(value, dtype=self.dtypes.get(name)), (size,))
             self.parts[name].append(column[mask])
+        index = np.full(size, -1, dtype=np.int64)
+        index[mask] = start + np.arange(int(np.count_nonzero(mask)))
+        return index
 
     def count(self) -> int:
         return sum(len(part) for part in self.parts["person"])

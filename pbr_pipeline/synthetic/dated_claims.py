@@ -1,10 +1,11 @@
-"""Claim rows of the programmes judged on dates (BILINGUISMO and the health programmes), as both
-generators make them.
+"""Claim rows of the programmes judged on dates (BILINGUISMO, the health programmes and
+HABITANZA_CALLE), as their generators make them.
 
-Both keep the same codes for what the operator did (the intent) and how it wrote the
+They keep the same codes for what the operator did (the intent) and how it wrote the
 document (the spelling), the same columns, the same way of writing the document a person
-shows on the claimed day and of spelling some of them oddly, and the same scenario labels
-for those. EMPLEO, judged on registry months, has codes and columns of its own in `claims`.
+shows on the claimed day and of spelling some of them oddly, the same scenario labels for
+those, and the same true person behind each claim. EMPLEO, judged on registry months, has
+codes and columns of its own in `claims`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 
 from .claims import Copies, fresh_number, with_dots
 from .operators import Enrolments
 from .population import CC, DOC_TYPES, Population
+from .records import ids_of
 from .timeline import to_date
 
 OWN, SECOND, NOT_ENROLLED, OTHER_PROGRAMME, FABRICATED, BEFORE_ENROLMENT, COPY = range(7)
@@ -151,3 +154,12 @@ def spelling_label(cosmetic: int, written_type: str, why: str) -> tuple[str, str
         return "TRUE_CLAIM", why
     scenario, how = _SPELLING_LABELS[cosmetic]
     return scenario, f"{how.format(written=written_type)}; {why}"
+
+
+def claim_person_ids(claims: DatedClaims, population: Population, employed: Population) -> pl.Series:
+    """Each claim's true person (`person_id`): of the programme's `population`, of the
+    employment population `employed` for OTHER_PROGRAMME, "" for a document nobody holds."""
+    other = claims.intent == OTHER_PROGRAMME
+    mine = ids_of(population, np.where(other, -1, claims.person))
+    theirs = ids_of(employed, np.where(other, claims.person, -1))
+    return pl.select(pl.coalesce(mine, theirs).fill_null("")).to_series().alias("person_id")

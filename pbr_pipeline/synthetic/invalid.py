@@ -81,6 +81,46 @@ def roster_values(extras: Population, index: int, *, operador: str, programme: s
     return values
 
 
+def registry_person_values(extras: Population, index: int) -> dict[str, object]:
+    """A registry row's person columns for extra person `index`: document, names, birth date, sex."""
+    return {**person_values(extras, index), "fecha_nacimiento": to_date(extras.birth[index]),
+            "sexo": "F" if extras.sex[index] == 0 else "M"}
+
+
+class ProgrammeDraws:
+    """The inbox months (after the first, where there is one) and operators of an added
+    programme's invalid operator rows, one extra person each, and those rows valid until a
+    rule is broken in them."""
+
+    def __init__(self, rng: np.random.Generator, extras: Population, codes: tuple[str, ...], ops: np.ndarray,
+                 timeline: Timeline, programme: str, count: int) -> None:
+        later = np.arange(min(timeline.first + 1, timeline.last), timeline.last + 1)
+        self.months = rng.choice(later, count)
+        self.ops = rng.choice(ops, count)
+        self.rng, self.extras, self.codes, self.programme = rng, extras, codes, programme
+
+    def roster(self, index: int) -> dict[str, object]:
+        """A roster row about extra person `index`, enrolled in the first 25 days of its month."""
+        enrolled = to_date(first_day(int(self.months[index])) + int(self.rng.integers(0, 25)))
+        return roster_values(self.extras, index, operador=self.codes[int(self.ops[index])], programme=self.programme,
+                             enrolled=enrolled)
+
+    def claim(self, index: int, outcome: str, number: str | None = None) -> dict[str, object]:
+        """A claim about extra person `index` (the CC `number` as written, the held one by
+        default), dated in the first 20 days of its month, without `soporte`."""
+        month = int(self.months[index])
+        return {
+            "operador": self.codes[int(self.ops[index])], "programa": self.programme, "tipo_documento": "CC",
+            "numero_documento": number or str(self.extras.doc_number[index]), "resultado": outcome,
+            "fecha_resultado": to_date(first_day(month) + int(self.rng.integers(0, 20))), "soporte": None,
+        }
+
+    def add(self, rows: list[InvalidRow], kind: str, index: int, values: dict[str, object], column: str, rule: str,
+            why: str) -> None:
+        """Append the operator row of extra person `index` to `rows` (see `add_row`)."""
+        add_row(rows, kind, int(self.ops[index]), int(self.months[index]), values, column, rule, why)
+
+
 def add_row(rows: list[InvalidRow], kind: str, op: int, month: int, values: dict[str, object], column: str,
             rule: str, why: str) -> None:
     """Append an invalid row to `rows`: the n-th row is about the n-th extra person."""

@@ -13,8 +13,8 @@ import numpy as np
 
 from .timeline import Timeline, index_month
 
-ROSTERS, CLAIMS, PILA, EXAMS = "inscripciones", "reportes", "pila", "examenes_ingles"
-REGISTRIES = (PILA, EXAMS)
+ROSTERS, CLAIMS, PILA, EXAMS, INCOMES = "inscripciones", "reportes", "pila", "examenes_ingles", "mediciones_ingreso"
+REGISTRIES = (PILA, EXAMS, INCOMES)
 """Registry folders under `registros/`."""
 
 

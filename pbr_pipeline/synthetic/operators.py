@@ -150,3 +150,29 @@ def enrol_again(rng: np.random.Generator, enrolments: Enrolments, ops: np.ndarra
     none = np.full(int(keep.sum()), -1, dtype=np.int64)
     extra = ExtraEnrolments(enrolments.person[rows][keep], op[keep], date[keep], none, received[keep])
     return extra, for_claim[keep]
+
+
+class SetAside:
+    """Enrolments set aside, one (or a few) per edge of a rule, so that every edge shows up even
+    in a small data set. Each enrolment has a story of each kind (`stories`: kind -> (array of
+    the stories, in place; the usual story)); an enrolment taken for an edge gets the edge's
+    story of its kind and the usual story of every other kind."""
+
+    def __init__(self, rng: np.random.Generator, stories: dict[str, tuple[np.ndarray, int]]) -> None:
+        self.rng, self.stories = rng, stories
+        self.chosen = np.zeros(len(next(iter(stories.values()))[0]), dtype=bool)
+
+    def take(self, kind: str, value: int, eligible: np.ndarray, prefer: np.ndarray | None = None,
+             how_many: int = 1) -> None:
+        """Set aside `how_many` enrolments among the `eligible` ones not set aside yet (among the
+        `prefer`red ones when any is left) for the story `value` of `kind`."""
+        for _ in range(how_many):
+            pool = eligible & ~self.chosen
+            if prefer is not None and (pool & prefer).any():
+                pool &= prefer
+            if not pool.any():
+                return
+            chosen = int(self.rng.choice(np.flatnonzero(pool)))
+            self.chosen[chosen] = True
+            for name, (stories, usual) in self.stories.items():
+                stories[chosen] = value if name == kind else usual

@@ -3,8 +3,11 @@ verdicts, unclaimed outcomes, invalid rows and the inbox file list."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -17,7 +20,9 @@ from .population import DOC_TYPES, Population
 from .rosters import Roster
 from .scenarios import REGISTRY_LINKED, ROSTERS_LINKED, ClaimFacts, label
 from .timeline import index_month, month_of
-from .verdicts import Decisions, Judge, LinkedJudge, Listing, Verdict, judge_one
+from .dated_verdicts import Decided
+from .dated_verdicts import Verdict as DatedVerdict
+from .verdicts import VERIFIED, Decisions, Judge, Key, LinkedJudge, Listing, Verdict, judge_one
 from .world import World
 
 
@@ -129,6 +134,51 @@ def unclaimed_outcomes(world: World, judge: Judge, claims: Claims, decisions: De
                 records.append({"person_id": person_id, "operador": world.codes[op], "resultado": OUTCOMES[outcome],
                                 "outcome_month": index_month(month), "enrolment_month": index_month(start),
                                 "placement_month": index_month(placement)})
+    return unclaimed_frame(records)
+
+
+def dated_claim_truth(decided: list[Decided], positions: dict[tuple[str, int], int], person_ids: list[str],
+                      outcome: str, label: Callable[[int, str | None], tuple[str, str]]) -> list[dict]:
+    """Rows of claims.csv for the valid claims of a programme whose claims name one person and
+    one date (BILINGUISMO, HABITANZA_CALLE), in verdict order. `positions` maps (file, row) to
+    the claim index; `person_ids` gives each claim's true person ("" for nobody); `label(index,
+    repeated)` the (scenario, why) of a claim (`repeated`: "<file> row <n>" of the claim a
+    duplicate repeats, else None)."""
+    records = []
+    for entry in decided:
+        claim = entry.claim
+        index = positions[(claim.path, claim.row)]
+        earlier = None if entry.duplicate_of is None else decided[entry.duplicate_of].claim
+        scenario, why = label(index, None if earlier is None else f"{earlier.path} row {earlier.row}")
+        records.append({
+            "source_file": claim.path, "source_row": claim.row, "received_month": claim.month,
+            "operador": claim.op, "person_id": person_ids[index], "resultado": outcome, "scenario": scenario,
+            "status_when_received": entry.received.status, "reason_when_received": entry.received.reason,
+            "final_status": entry.final.status, "final_reason": entry.final.reason, "why": why,
+        })
+    return records
+
+
+def dated_unclaimed(oracle: Any, decided: list[Decided], person_of_key: dict[Key, str], last: str, outcome: str,
+                    rule: Callable[[Key, dt.date, str], DatedVerdict]) -> pl.DataFrame:
+    """Outcomes of a programme whose claims name one person and one date that the registry
+    verifies as of `last` (`rule(key, enrolment date, run)`) for enrolled people whose owner
+    (`oracle.owner`) never claimed them under the document (whatever the verdict). Read by
+    document, as deterministic matching reads them; `outcome_month` is the month of the
+    outcome's date; `placement_month` is left empty."""
+    claimed = {(entry.claim.key, entry.claim.op) for entry in decided}
+    records = []
+    for key in sorted(oracle.listings, key=lambda key: person_of_key.get(key, "")):
+        if key not in person_of_key:
+            continue
+        owner = oracle.owner(key, last)
+        if owner is None or (key, owner.op) in claimed:
+            continue
+        verdict = rule(key, owner.date, last)
+        if verdict.status == VERIFIED:
+            records.append({"person_id": person_of_key[key], "operador": owner.op, "resultado": outcome,
+                            "outcome_month": verdict.outcome_date.strftime("%Y-%m"),
+                            "enrolment_month": owner.date.strftime("%Y-%m"), "placement_month": ""})
     return unclaimed_frame(records)
 
 

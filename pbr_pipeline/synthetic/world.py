@@ -6,6 +6,7 @@ the same world, and a change in how one part draws does not shift the others.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
@@ -16,11 +17,11 @@ from .operators import Enrolments, ExtraEnrolments, build_enrolments, exit_listi
 from .noise import Noise
 from .population import Population, build_population, renew_peps
 from .registry import Knowledge, choose_special_rows, spell_masks
-from .timeline import Timeline, first_day, last_day
+from .timeline import Timeline, first_day, index_month, last_day, to_date
 
 _STREAMS = ("population", "extras", "employers", "enrolments", "exits", "spells", "seconds", "special", "claims",
             "layout", "rosters", "registry_names", "invalid", "withdrawal",
-            "renewals", "noise_claims", "noise_rosters", "noise_registry", "bilinguismo", "health")
+            "renewals", "noise_claims", "noise_rosters", "noise_registry", "bilinguismo", "health", "habitanza")
 """New streams go at the end: a stream's seed is its position."""
 
 INVALID_PEOPLE = 9
@@ -30,6 +31,49 @@ INVALID_PEOPLE = 9
 def stream(seed: int, name: str) -> np.random.Generator:
     """The random stream of one part of the generator."""
     return np.random.default_rng([seed, _STREAMS.index(name)])
+
+
+def part_stream(seed: int, name: str, parts: tuple[str, ...], part: str) -> np.random.Generator:
+    """The random stream of one part (of `parts`) of a programme added after EMPLEO, inside the
+    generator's stream `name`."""
+    return np.random.default_rng([seed, _STREAMS.index(name), parts.index(part)])
+
+
+def operators_beside(employment_operators: int) -> int:
+    """Operators of a programme added after EMPLEO, beside `employment_operators`: a third as
+    many, at least one."""
+    return max(1, round(employment_operators / 3))
+
+
+def sample_contract(timeline: Timeline) -> tuple[dt.date, dt.date]:
+    """The span the oracles of the programmes added after EMPLEO give every contract, as the
+    sample's hand-written ones: from the first day of the month before the first inbox month to
+    the end of the last inbox month's year."""
+    return to_date(int(first_day(timeline.first - 1))), dt.date(int(index_month(timeline.last)[:4]), 12, 31)
+
+
+@dataclass(frozen=True)
+class ProgrammeWorld:
+    """What a programme added after EMPLEO simulates (each adds its own facts): what its files
+    and the labels of its ground truth are made from."""
+
+    timeline: Timeline
+    codes: tuple[str, ...]
+    """Every operator code, those of the programmes before it first."""
+    ops: np.ndarray
+    """The programme's operators (indices into `codes`)."""
+    population: Population
+    extras: Population
+    """The people of the invalid rows."""
+    enrolments: Enrolments
+    exits: ExtraEnrolments
+    seconds: ExtraEnrolments
+    contract: tuple[dt.date, dt.date]
+    """The span every operator's contract covers."""
+
+    @property
+    def contract_start(self) -> int:
+        return (self.contract[0] - dt.date(1970, 1, 1)).days
 
 
 @dataclass(frozen=True)

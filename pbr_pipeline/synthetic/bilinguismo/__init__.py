@@ -18,7 +18,6 @@ sample's hand-written contract).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -26,6 +25,8 @@ from typing import Callable
 import numpy as np
 import polars as pl
 
+from ..dated_claims import claim_person_ids
+from ..dated_verdicts import dated_listings, oracle_claims
 from ..inbox import FileRecord, claim_rows, number_rows, with_invalid_rows, write_operator_files
 from ..layout import CLAIMS, EXAMS, ROSTERS, Layout, plan_operator_files
 from ..noise import Noise
@@ -33,20 +34,18 @@ from ..operators import operator_codes
 from ..pila import RegistryNames
 from ..population import DOC_TYPES, build_population
 from ..records import as_records, ids_of, operator_records, quarantined_records
-from ..rosters import ROSTER_COLUMNS, Roster, build_roster, written_roster
+from ..rosters import ROSTER_COLUMNS, build_roster, written_roster
 from ..timeline import Timeline, first_day, index_month, last_day, to_date
 from ..truth import invalid_claims, invalid_truth
-from ..verdicts import roster_listings
-from ..world import _STREAMS
 from ..world import World as EmploymentWorld
-from . import claims as intents
-from .claims import Claims, build_claims
+from ..world import operators_beside, part_stream, sample_contract
+from .claims import build_claims
 from .exams import LEVELS, MOMENTS, TESTS, X_PASS, X_RETAKE, ExamRows, build_exams, plan_stories
 from .invalid import INVALID_PEOPLE, PROGRAMME, build_invalid_rows
 from .people import ROLES, build_enrolments, build_people, exit_listings, second_enrolments
-from .registry import exam_frame, plan_exam_files, write_extracts
+from .registry import exam_frame, plan_exam_files, write_exam_extracts
 from .truth import OUTCOME, SCENARIOS, claim_truth, people_truth, unclaimed
-from .verdicts import Claim, Exam, Key, Listing, Oracle, Rules, decide, identity_key
+from .verdicts import Exam, Oracle, Rules, decide, identity_key
 from .world import World
 
 __all__ = ["Added", "SCENARIOS", "operator_count", "simulate_and_write", "CANONICAL_LEVELS"]
@@ -70,12 +69,11 @@ _PARTS = ("people", "extras", "enrolments", "exits", "seconds", "stories", "exam
 
 def stream(seed: int, part: str) -> np.random.Generator:
     """The random stream of one part of the programme, inside the generator's `bilinguismo` stream."""
-    return np.random.default_rng([seed, _STREAMS.index("bilinguismo"), _PARTS.index(part)])
+    return part_stream(seed, "bilinguismo", _PARTS, part)
 
 
-def operator_count(employment_operators: int) -> int:
-    """Operators of the programme beside `employment_operators`: a quarter of all, at least one."""
-    return max(1, round(employment_operators / 3))
+operator_count = operators_beside
+"""Operators of the programme beside the employment ones: a quarter of all, at least one."""
 
 
 @dataclass(frozen=True)
@@ -129,14 +127,16 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
     names = RegistryNames.build(stream(seed, "registry_names"), world.population, noise,
                                 stream(seed, "noise_registry"))
     frame = exam_frame(world.exams.rows, world.population, names, stream(seed, "exam_rows"))
-    extracts = write_extracts(out_dir, exam_files, frame, [row for row in invalid if row.kind == EXAMS])
+    extracts = write_exam_extracts(out_dir, exam_files, frame, [row for row in invalid if row.kind == EXAMS])
     say(f"bilinguismo: {extracts.rows.height:,} exam rows in {len(extracts.records)} extracts")
 
-    oracle = Oracle(Rules(), _listings(roster, rows[ROSTERS], world.codes),
+    oracle = Oracle(Rules(), dated_listings(roster, rows[ROSTERS], world.codes, identity_key),
                     _exams(world.exams.rows, world.population),
                     {world.codes[op]: [world.contract] for op in world.ops})
-    decided, positions = _decide(oracle, world.claims, rows[CLAIMS], world.codes, timeline)
-    person_ids = _claim_person_ids(world.claims, world.population, employment)
+    oracle_input, positions = oracle_claims(world.claims.month, world.claims.op, world.claims.fecha, rows[CLAIMS],
+                                            world.codes, identity_key)
+    decided = decide(oracle, oracle_input, index_month(timeline.last))
+    person_ids = claim_person_ids(world.claims, world.population, employment.population)
     claims = claim_truth(world, world.claims, decided, positions, person_ids.to_list())
     claims += invalid_claims(rows[CLAIMS], invalid, world.extras)
     person_of_key = {identity_key(kind, number): person_id for person_id, shown in
@@ -174,10 +174,8 @@ def _simulate(seed: int, people: int, timeline: Timeline, employment: Employment
     taken |= set(population.doc_number.tolist()) | set(extras.doc_number.tolist())
     enrolments = build_enrolments(stream(seed, "enrolments"), size, ops, codes, timeline)
     exits = exit_listings(stream(seed, "exits"), enrolments, timeline)
-    # One contract per operator, as the sample's hand-written one: from the first day of the
-    # month before the first inbox month to the end of the last inbox month's year.
+    contract = sample_contract(timeline)
     contract_start = int(first_day(timeline.first - 1))
-    contract = (to_date(contract_start), dt.date(int(index_month(timeline.last)[:4]), 12, 31))
     stories = plan_stories(stream(seed, "stories"), enrolments, timeline, contract_start,
                            corrections=max(1, round(0.003 * len(enrolments.person))))
     exams = build_exams(stream(seed, "exams"), population, role, enrolments, stories, timeline, contract_start)
@@ -191,29 +189,9 @@ def _simulate(seed: int, people: int, timeline: Timeline, employment: Employment
                           seconds=seconds, second_claims=second_claims, ops=ops, timeline=timeline,
                           contract_start=contract_start,
                           employment=(employment.population, employment.enrolments.person), taken=taken)
-    return World(timeline, codes, ops, population, role, extras, employment.population, enrolments, exits, seconds,
-                 exams, claims, contract)
-
-
-def _decide(oracle: Oracle, claims: Claims, numbered: pl.DataFrame, codes: tuple[str, ...],
-            timeline: Timeline) -> tuple[list, dict[tuple[str, int], int]]:
-    """The oracle's verdicts of every valid claim row, and the claim index of each (file, row)."""
-    valid = numbered.filter(pl.col("claim").is_not_null())
-    index = valid["claim"].to_list()
-    paths, source_rows = valid["path"].to_list(), valid["source_row"].to_list()
-    oracle_claims = [
-        Claim(path, row, index_month(int(claims.month[i])), codes[int(claims.op[i])], identity_key(kind, number),
-              to_date(int(claims.fecha[i])))
-        for path, row, i, kind, number in zip(paths, source_rows, index, valid["tipo_documento"].to_list(),
-                                              valid["numero_documento"].to_list())
-    ]
-    return decide(oracle, oracle_claims, index_month(timeline.last)), dict(zip(zip(paths, source_rows), index))
-
-
-def _listings(roster: Roster, numbered: pl.DataFrame, codes: tuple[str, ...]) -> dict[Key, list[Listing]]:
-    """Valid roster rows by identity, as the oracle reads them (months as text, dates, codes)."""
-    return roster_listings(roster, numbered, identity_key,
-                           lambda received, date, op: Listing(index_month(received), to_date(date), codes[op]))
+    return World(timeline=timeline, codes=codes, ops=ops, population=population, extras=extras, enrolments=enrolments,
+                 exits=exits, seconds=seconds, contract=contract, role=role, employment=employment.population,
+                 exams=exams, claims=claims)
 
 
 def _exams(rows: ExamRows, population) -> dict:
@@ -226,13 +204,6 @@ def _exams(rows: ExamRows, population) -> dict:
             TESTS[rows.test[position]], MOMENTS[rows.moment[position]], to_date(int(rows.day[position])),
             CANONICAL_LEVELS[str(rows.written_level[position]).upper()], index_month(int(rows.delivered[position]))))
     return exams
-
-
-def _claim_person_ids(claims: Claims, population, employment: EmploymentWorld) -> pl.Series:
-    other = claims.intent == intents.OTHER_PROGRAMME
-    mine = ids_of(population, np.where(other, -1, claims.person))
-    theirs = ids_of(employment.population, np.where(other, claims.person, -1))
-    return pl.select(pl.coalesce(mine, theirs).fill_null("")).to_series().alias("person_id")
 
 
 def _exam_records(extracts, population, extras, invalid) -> pl.DataFrame:

@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..operators import Enrolments
+from ..claims import ClaimBatch
+from ..operators import Enrolments, SetAside
 from ..population import ADULT_MONTHS, TI, Population
 from ..timeline import Timeline, first_day, last_day, month_of_day
 from .people import DOCENTE
@@ -144,20 +145,8 @@ def plan_stories(rng: np.random.Generator, enrolments: Enrolments, timeline: Tim
     before = add_months(date, 3) < contract_start
     correctable = low <= np.minimum(high, last_day(timeline.last - 2))
     retake = low + 30 <= np.minimum(high, seen_until)
-    set_aside = np.zeros(count, dtype=bool)
-
-    def take(kind: str, value: int, eligible: np.ndarray, prefer: np.ndarray | None = None, how_many: int = 1) -> None:
-        for _ in range(how_many):
-            pool = eligible & ~set_aside
-            if prefer is not None and (pool & prefer).any():
-                pool &= prefer
-            if not pool.any():
-                return
-            chosen = int(rng.choice(np.flatnonzero(pool)))
-            set_aside[chosen] = True
-            entry[chosen] = value if kind == "entry" else E_BELOW
-            exit_[chosen] = value if kind == "exit" else X_PASS
-
+    edges = SetAside(rng, {"entry": (entry, E_BELOW), "exit": (exit_, X_PASS)})
+    take, set_aside = edges.take, edges.chosen
     take("exit", X_WINDOW_END, closes)
     take("exit", X_AFTER_WINDOW, closes)
     take("exit", X_CORRECTED, correctable, prefer=closes, how_many=corrections)
@@ -185,24 +174,16 @@ def exit_span(date: np.ndarray, exit_: np.ndarray, contract_start: int) -> tuple
         late, contract_start - 1), late)
 
 
-class _Collector:
-    _names = ("person", "test", "moment", "day", "level", "owner")
+class _Collector(ClaimBatch):
+    """Exam rows as they are drawn."""
 
     def __init__(self) -> None:
-        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in self._names}
+        names = ("person", "test", "moment", "day", "level", "owner")
+        super().__init__(names, {name: np.int64 for name in names})
 
     def add(self, mask, person, test, moment, day, level, owner) -> np.ndarray:
         """Add the masked rows; returns, per input position, the index of its row (-1 if none)."""
-        start = sum(len(part) for part in self.parts["person"])
-        size = len(mask)
-        for name, value in zip(self._names, (person, test, moment, day, level, owner)):
-            self.parts[name].append(np.broadcast_to(np.asarray(value, dtype=np.int64), (size,))[mask])
-        index = np.full(size, -1, dtype=np.int64)
-        index[mask] = start + np.arange(int(np.count_nonzero(mask)))
-        return index
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {name: np.concatenate(parts) for name, parts in self.parts.items()}
+        return self.add_group(mask, (person, test, moment, day, level, owner))
 
 
 def build_exams(rng: np.random.Generator, population: Population, role: np.ndarray, enrolments: Enrolments,

@@ -14,13 +14,13 @@ import polars as pl
 from ..dated_claims import not_owned_label, spelling_label
 from ..population import DOC_TYPES
 from ..timeline import index_month, month_of, to_date
-from ..truth import people_rows, unclaimed_frame, with_operators
+from ..truth import dated_claim_truth, dated_unclaimed, people_rows, with_operators
 from .claims import Claims
 from .exams import (E_ADVANCED, E_DAY30, E_DAY31, E_LATEST, E_NONE, E_OLD_B1, LEVELS, TESTS, X_AFTER_WINDOW,
                     X_BEFORE_CONTRACT, X_CORRECTED, X_FAIL, X_NONE, X_NOT_ACCEPTED, X_RETAKE, X_WINDOW_END,
                     add_months)
 from .people import ROLES
-from .verdicts import Decided, Key, Oracle, VERIFIED
+from .verdicts import Decided, Key, Oracle
 from .world import World
 
 SCENARIOS: tuple[str, ...] = (
@@ -114,19 +114,8 @@ def claim_truth(world: World, claims: Claims, decided: list[Decided], positions:
                 person_ids: list[str]) -> list[dict]:
     """Rows of claims.csv for the valid claims. `positions` maps (file, row) to the claim
     index; `person_ids` gives each claim's true person ("" for nobody)."""
-    records = []
-    for entry in decided:
-        claim = entry.claim
-        index = positions[(claim.path, claim.row)]
-        earlier = None if entry.duplicate_of is None else decided[entry.duplicate_of].claim
-        scenario, why = label(world, claims, index, None if earlier is None else f"{earlier.path} row {earlier.row}")
-        records.append({
-            "source_file": claim.path, "source_row": claim.row, "received_month": claim.month,
-            "operador": claim.op, "person_id": person_ids[index], "resultado": OUTCOME, "scenario": scenario,
-            "status_when_received": entry.received.status, "reason_when_received": entry.received.reason,
-            "final_status": entry.final.status, "final_reason": entry.final.reason, "why": why,
-        })
-    return records
+    return dated_claim_truth(decided, positions, person_ids, OUTCOME,
+                             lambda index, repeated: label(world, claims, index, repeated))
 
 
 def unclaimed(oracle: Oracle, decided: list[Decided], person_of_key: dict[Key, str], last: str) -> pl.DataFrame:
@@ -134,20 +123,7 @@ def unclaimed(oracle: Oracle, decided: list[Decided], person_of_key: dict[Key, s
     claimed CERTIFICACION_B1 under the document (whatever the verdict). Read by document, as
     deterministic matching reads them. `outcome_month` is the month of the certifying exit test;
     `placement_month` is left empty."""
-    claimed = {(entry.claim.key, entry.claim.op) for entry in decided}
-    records = []
-    for key in sorted(oracle.listings, key=lambda key: person_of_key.get(key, "")):
-        if key not in person_of_key:
-            continue
-        owner = oracle.owner(key, last)
-        if owner is None or (key, owner.op) in claimed:
-            continue
-        verdict = oracle.certification(key, owner.date, last)
-        if verdict.status == VERIFIED:
-            records.append({"person_id": person_of_key[key], "operador": owner.op, "resultado": OUTCOME,
-                            "outcome_month": verdict.outcome_date.strftime("%Y-%m"),
-                            "enrolment_month": owner.date.strftime("%Y-%m"), "placement_month": ""})
-    return unclaimed_frame(records)
+    return dated_unclaimed(oracle, decided, person_of_key, last, OUTCOME, oracle.certification)
 
 
 def people_truth(world: World, listed: pl.DataFrame) -> pl.DataFrame:

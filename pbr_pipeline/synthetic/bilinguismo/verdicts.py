@@ -31,52 +31,19 @@ Months are calendar months on dates, clamped to the month's last day (31 May - 3
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from schemas.codes import DIGITS_ONLY_DOCUMENT_TYPES
+from ..dated_verdicts import (NO_CONTRACT, Claim, DatedOracle, Decided, Listing, Verdict, add_months, decide,
+                              identity_key, last_day_of, month_key, shift_month)
+from ..verdicts import NOT_ADDITIONAL, PENDING, REJECTED, VERIFIED, Key
 
-from ..dated_verdicts import ClaimRow, Decided, Listing, Verdict, decide_in_order, seen_in_run
-from ..verdicts import (NOT_ADDITIONAL, PENDING, REJECTED, VERIFIED, Key, enrolment_date, enrolment_gates,
-                        owner_listing)
-from ..verdicts import identity_key as employment_identity_key
+__all__ = ["Rules", "Exam", "Oracle", "Claim", "Decided", "Listing", "Verdict", "decide", "identity_key",
+           "add_months", "last_day_of", "month_key", "shift_month", "NO_CONTRACT", "NO_ENTRY_TEST", "NOT_CERTIFIED",
+           "NOT_ADDITIONAL", "PENDING", "REJECTED", "VERIFIED", "Key"]
 
-NO_CONTRACT, NO_ENTRY_TEST, NOT_CERTIFIED = "NO_CONTRACT", "NO_ENTRY_TEST", "NOT_CERTIFIED"
+NO_ENTRY_TEST, NOT_CERTIFIED = "NO_ENTRY_TEST", "NOT_CERTIFIED"
 
 LEVEL_ORDER: tuple[str, ...] = ("PRE_A1", "A1", "A2", "B1", "B2", "C1", "C2")
-
-
-def identity_key(doc_type: str, number: str) -> Key:
-    """(type, number) as deterministic matching compares them: as the EMPLEO oracle reads them,
-    and leading zeros dropped from digits-only numbers (operators of this programme write some)."""
-    kind, number = employment_identity_key(doc_type, number)
-    if kind in DIGITS_ONLY_DOCUMENT_TYPES:
-        number = number.lstrip("0") or "0"
-    return kind, number
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months, clamped to the last day of the month reached."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day.day, _month_length(year, month + 1)))
-
-
-def _month_length(year: int, month: int) -> int:
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (following - dt.timedelta(days=1)).day
-
-
-def month_key(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def last_day_of(month: str) -> dt.date:
-    year, mon = int(month[:4]), int(month[5:7])
-    return dt.date(year, mon, _month_length(year, mon))
-
-
-def shift_month(month: str, months: int) -> str:
-    return month_key(add_months(dt.date(int(month[:4]), int(month[5:7]), 1), months))
 
 
 @dataclass(frozen=True)
@@ -110,41 +77,16 @@ class Exam:
 
 
 @dataclass
-class Oracle:
+class Oracle(DatedOracle):
     rules: Rules
     listings: dict[Key, list[Listing]]
     exams: dict[Key, list[Exam]]
     contracts: dict[str, list[tuple[dt.date, dt.date]]]
     """Per operator code, the (valid_from, valid_to) spans of its contracts of the programme."""
-    _order: dict[Key, list[Exam]] = field(default_factory=dict, init=False, repr=False)
 
-    def horizon(self, run: str) -> dt.date:
-        return last_day_of(shift_month(run, -self.rules.lag))
-
-    def seen(self, key: Key, run: str) -> list[Exam]:
-        """The exam rows of a document in the run for `run`: delivered by then, each key in its
-        latest version, dated up to the horizon."""
-        if key not in self._order:
-            self._order[key] = sorted(self.exams.get(key, ()), key=lambda exam: exam.delivered)
-        return seen_in_run(self._order[key], run, self.horizon(run))
-
-    def enrolment(self, key: Key, op: str, by_month: str) -> dt.date | None:
-        return enrolment_date(self.listings.get(key, ()), op, by_month)
-
-    def owner(self, key: Key, run: str) -> Listing | None:
-        return owner_listing(self.listings.get(key, ()), run)
-
-    def covered(self, op: str, day: dt.date) -> bool:
-        return any(start <= day <= end for start, end in self.contracts.get(op, ()))
-
-    def judge(self, *, key: Key, op: str, fecha: dt.date, claim_month: str, run: str, duplicate: bool) -> Verdict:
-        stopped, owner = enrolment_gates(self, key=key, op=op, fecha=fecha, claim_month=claim_month, run=run,
-                                         duplicate=duplicate)
-        if stopped:
-            return Verdict(*stopped)
-        if not self.covered(op, fecha):
-            return Verdict(REJECTED, NO_CONTRACT)
-        return self.certification(key, owner.date, run)
+    @property
+    def registry(self) -> dict[Key, list[Exam]]:
+        return self.exams
 
     def certification(self, key: Key, start: dt.date, run: str) -> Verdict:
         """The rule alone, for a person enrolled on `start`."""
@@ -168,25 +110,8 @@ class Oracle:
             return Verdict(VERIFIED, outcome_date=passes[0])
         return Verdict(REJECTED, NOT_CERTIFIED) if window_end <= horizon else Verdict(PENDING)
 
+    rule = certification
+
 
 def _rank(level: str) -> int:
     return LEVEL_ORDER.index(level)
-
-
-@dataclass(frozen=True)
-class Claim(ClaimRow):
-    """One valid claim row as the oracle needs it."""
-
-    key: Key
-    fecha: dt.date
-
-
-def decide(oracle: Oracle, claims: list[Claim], last: str) -> list[Decided]:
-    """Every claim in verdict order (month received, file, row), judged in the run of its own
-    month and in the run of `last`; a claim repeats an earlier one of its operator about the
-    same document."""
-    def judge(claim: Claim, run: str, duplicate: bool) -> Verdict:
-        return oracle.judge(key=claim.key, op=claim.op, fecha=claim.fecha, claim_month=claim.month, run=run,
-                            duplicate=duplicate)
-
-    return decide_in_order(claims, last, lambda claim: (claim.op, claim.key), judge)

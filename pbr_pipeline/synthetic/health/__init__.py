@@ -42,8 +42,8 @@ from ..records import as_records, ids_of, operator_records, quarantined_records
 from ..rosters import ROSTER_COLUMNS, build_roster, written_roster
 from ..timeline import Timeline, first_day, index_month, last_day, to_date
 from ..truth import invalid_truth
-from ..world import _STREAMS
 from ..world import World as EmploymentWorld
+from ..world import operators_beside, part_stream, sample_contract
 from . import catalogue as c
 from . import claims as intents
 from . import services as s
@@ -74,12 +74,11 @@ _PARTS = ("people", "extras", "enrolments", "exits", "seconds", "stories", "serv
 
 def stream(seed: int, part: str) -> np.random.Generator:
     """The random stream of one part of the health programmes, inside the generator's `health` stream."""
-    return np.random.default_rng([seed, _STREAMS.index("health"), _PARTS.index(part)])
+    return part_stream(seed, "health", _PARTS, part)
 
 
-def operator_count(employment_operators: int) -> int:
-    """Operators of each health programme beside `employment_operators`: a third as many, at least one."""
-    return max(1, round(employment_operators / 3))
+operator_count = operators_beside
+"""Operators of each health programme beside the employment ones: a third as many, at least one."""
 
 
 @dataclass(frozen=True)
@@ -218,7 +217,7 @@ def _simulate(seed: int, people: int, timeline: Timeline, employment: Employment
     exits = (exit_listings(rng, enrolments[0], timeline, (150, 271)), exit_listings(rng, enrolments[1], timeline,
                                                                                     (180, 366)))
     contract_start = int(first_day(timeline.first - 1))
-    contract = (to_date(contract_start), dt.date(int(index_month(timeline.last)[:4]), 12, 31))
+    contract = sample_contract(timeline)
 
     rng = stream(seed, "stories")
     subjects = np.flatnonzero((kind == MOTHER) | (kind == MAN))

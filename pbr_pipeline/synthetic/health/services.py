@@ -8,9 +8,9 @@ prenatal care between weeks 6 and 14 and is seen at weeks 8, 12, 16, 20, 24, 28,
 and 38 (a few days either way, missing one now and then) until she gives birth at 38-41
 weeks (a few before). A control is a consultation with purpose 23 and a Z34 diagnosis (or a
 pregnancy condition such as gestational diabetes), or with a Z34 diagnosis and another
-purpose; a quarter of the control days also bring an ultrasound or a blood count the same
-day. The birth is a stay, a delivery procedure and a newborn row (with the number of
-controls), then a postpartum check. Stories:
+purpose; one control day in ten also brings an ultrasound or a blood count the same day, and
+the dispensing pharmacy hands her folic acid most months. The birth is a stay, a delivery
+procedure and a newborn row (with the number of controls), then a postpartum check. Stories:
 - FULL: every control after E happens (four or more);
 - HIGH_RISK: the same, seen by an obstetrician with a Z35 diagnosis and purpose 15 (they
   count by the diagnosis);
@@ -39,8 +39,10 @@ days every 28 days for four. Stories:
   first diagnosis decides the group); a dispensation later corrected from 30 days to 3.
 
 Everyone also gets everyday services (consultations, dental care, tests, emergencies,
-painkillers, supplies) whose codes touch neither rule. Days are day numbers; each row also
-has a minute of the day and the provider that bills it.
+painkillers, supplies) whose codes touch neither rule: one every two people over the data set
+(they only need to be there; at four a person they were more than a quarter of the committed
+sample's RIPS rows). Days are day numbers; each row also has a minute of the day and the
+provider that bills it.
 """
 
 from __future__ import annotations
@@ -269,8 +271,9 @@ def pregnancy_services(rng: np.random.Generator, rows: _Collector, pregnancies: 
         purpose = np.where(high, c.DIAGNOSIS, purpose)
         minute = rng.integers(7 * 60, 16 * 60, size)
         rows.add(mask, p.person, day, service, dx, home, ROLE_CONTROL, p.enrolment, purpose=purpose, minute=minute)
-        # A test the same day: a second control row on a day that counts once.
-        test = mask & (rng.random(size) < 0.25)
+        # A test the same day (an ultrasound or a blood count): a second control row on a day
+        # that counts once.
+        test = mask & (rng.random(size) < 0.1)
         # Never on the control a note corrects later: that day must stop counting.
         test &= ~((p.story == CORRECTED) & (day == p.controls_after()[:, 3]))
         test_dx = np.where(high, dx, _pick(rng, c.NORMAL_PREGNANCY, size))
@@ -297,11 +300,13 @@ def pregnancy_services(rng: np.random.Generator, rows: _Collector, pregnancies: 
     er = woman & (started >= 0) & (rng.random(size) < 0.15)
     rows.add(er, p.person, _between(rng, started + 10, p.delivery - 10), c.EMERGENCY,
              _pick(rng, c.PREGNANCY_EMERGENCIES[:2], size), c.HOSPITAL, ROLE_PREGNANCY_OTHER, p.enrolment)
-    # Folic acid, dispensed each month from the first control (a medicine: never a control).
+    # Folic acid, dispensed each month from the first control by the insurer's dispensing
+    # pharmacy (a medicine: never a control).
     for month_offset in range(0, 8):
         day = started + 30 * month_offset + rng.integers(0, 5, size)
-        rows.add(woman & (started >= 0) & (day < p.delivery) & (rng.random(size) < 0.7), p.person, day, c.FOLIC_ACID,
-                 "Z348", np.where(rng.random(size) < 0.5, c.PHARMACY, home), ROLE_PREGNANCY_OTHER, p.enrolment)
+        dispensed = woman & (started >= 0) & (day < p.delivery) & (rng.random(size) < 0.7)
+        rng.random(size)  # once sent half of it to her provider; still drawn, so that every later draw stays put
+        rows.add(dispensed, p.person, day, c.FOLIC_ACID, "Z348", c.PHARMACY, ROLE_PREGNANCY_OTHER, p.enrolment)
     # The birth: a stay, the delivery, the newborn (with the controls she had), a postpartum check.
     born = woman & (p.delivery >= 0)
     place = np.where(rng.random(size) < 0.6, c.HOSPITAL, c.MATERNITY)
@@ -470,7 +475,7 @@ def everyday_services(rng: np.random.Generator, rows: _Collector, person: np.nda
 
 
 def build_services(rng: np.random.Generator, pregnancies: Pregnancies, cases: Cases, people: int,
-                   timeline: Timeline, everyday_per_person: float = 4.0) -> Services:
+                   timeline: Timeline, everyday_per_person: float = 0.5) -> Services:
     """Every service row of the `people` people of the health population."""
     rows = _Collector(rng)
     pregnancy_services(rng, rows, pregnancies)

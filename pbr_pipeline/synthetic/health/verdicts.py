@@ -39,8 +39,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .. import dated_verdicts
-from ..bilinguismo.verdicts import add_months, identity_key, last_day_of, shift_month
-from ..dated_verdicts import ClaimRow, Decided, Verdict, decide_in_order, seen_in_run
+from ..dated_verdicts import (ClaimRow, Decided, Verdict, add_months, decide_in_order, identity_key, last_day_of,
+                              seen_in_run, shift_month)
 from ..verdicts import DUPLICATE, PENDING, REJECTED, VERIFIED, Key, enrolment_date, enrolment_gates, owner_listing
 from .catalogue import GROUP_CATEGORIES
 
