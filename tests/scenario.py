@@ -57,6 +57,8 @@ class Scenario:
     rows: dict[tuple[str, str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
     thresholds: dict | None = None
     """Written as `linkage.yaml` when set."""
+    _ingested: dict[str, tuple] = field(default_factory=dict, repr=False)
+    """Per month ingested, the files it was ingested from (path, size, modification time)."""
     poverty_lines: dict[tuple[int, str], int] = field(
         default_factory=lambda: {(year, "NACIONAL"): line for year, line in EXTREME_POVERTY_LINES.items()})
     """(year, domain) → extreme-poverty line, written as `reference/lineas_pobreza.csv`."""
@@ -197,13 +199,23 @@ class Scenario:
         return sorted({month for month, _, _ in self.rows})
 
     def ingest(self, through: str) -> None:
-        """Validate every month's files into the warehouse, as the ingest job would."""
+        """Validate every month's files into the warehouse, as the ingest job would. A month with
+        no inbox folder needs no partition (the as-of state reads the months received); a month
+        whose files have not changed since it was ingested is not ingested again."""
         from pbr_pipeline.core.months import month_range
 
         for month in month_range(self.months()[0], through):
+            folder = self.data_dir / "inbox" / month
+            if not folder.is_dir():
+                continue
+            files = tuple(sorted((str(path), path.stat().st_size, path.stat().st_mtime_ns)
+                                 for path in folder.rglob("*") if path.is_file()))
+            if self._ingested.get(month) == files:
+                continue
             for table in MONTHLY_TABLES:
                 valid = validate_table(ingest_table(self.data_dir, month, table).frame, table).valid
                 write_partition(valid, self.settings.warehouse, table.name, month)
+            self._ingested[month] = files
 
     def contracts_frame(self) -> pl.DataFrame:
         return contracts_frame(load_contracts(self.data_dir))
