@@ -25,6 +25,7 @@ HEADER_TITLES: dict[str, str] = {
     "fecha_nacimiento": "Fecha Nacimiento", "sexo": "Sexo", "grupos": "Grupos", "rol": "Rol",
     "fecha_inscripcion": "Fecha Inscripción", "fecha_egreso": "Fecha Egreso", "municipio": "Municipio",
     "resultado": "Resultado", "fecha_resultado": "Fecha Resultado", "soporte": "Soporte",
+    "razon_social": "Razón Social", "unidad_productiva": "Unidad Productiva",
 }
 
 
