@@ -209,6 +209,7 @@ CONTRACT_TERMS = {
     "SALUD_MATERNA": "milestones:\n  CONTROLES_PRENATALES: {price_cop: 600000}\n",
     "SALUD_TRANSMISIBLES": "milestones:\n  CASO_ADHERENTE: {price_cop: 1500000}\n",
     "HABITANZA_CALLE": "milestones:\n  SUPERA_POBREZA_EXTREMA: {price_cop: 3000000}\n",
+    "EMPRENDIMIENTO": "milestones:\n  EMPRENDIMIENTO_CREADO: {price_cop: 1500000}\n  AUMENTO_INGRESOS: {price_cop: 2000000}\n",
 }
 
 

@@ -301,3 +301,20 @@ def test_the_sample_pays_households_lifted_above_extreme_poverty(sample_warehous
     adjustments = scan_table(sample_warehouse.warehouse, "adjustments").collect().filter(
         pl.col("programme") == "HABITANZA_CALLE")
     assert adjustments["reason"].to_list() == ["WITHDRAWN"]
+
+
+def test_the_sample_pays_businesses_that_last_and_the_incomes_that_rise_after_them(sample_warehouse):
+    payments = scan_table(sample_warehouse.warehouse, "payments").collect().filter(pl.col("programme") == "EMPRENDIMIENTO")
+    prices = dict(payments.group_by("outcome").agg(pl.col("base_price_cop").unique()).iter_rows())
+    assert {outcome: sorted(values) for outcome, values in prices.items()} == {
+        "EMPRENDIMIENTO_CREADO": [1_500_000], "AUMENTO_INGRESOS": [2_000_000]}
+    assert sorted(set(payments["premium_percent"])) == [0, 15]
+    for outcome, rows in payments.select("outcome", "evidence_rows").iter_rows():
+        registries = {row["registry"] for row in rows if row["counts"]}
+        assert registries == ({"business_registry"} if outcome == "EMPRENDIMIENTO_CREADO"
+                              else {"business_registry", "income_measurements"}), (outcome, rows)
+        # The business's name is personal data: no evidence row shows it.
+        assert not any("TIENDA" in row["shows"] or "PANADERIA" in row["shows"] for row in rows)
+    adjustments = scan_table(sample_warehouse.warehouse, "adjustments").collect().filter(
+        pl.col("programme") == "EMPRENDIMIENTO")
+    assert adjustments.select("outcome", "reason").rows() == [("EMPRENDIMIENTO_CREADO", "WITHDRAWN")]

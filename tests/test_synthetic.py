@@ -22,6 +22,8 @@ import pytest
 from pbr_pipeline.core.months import add_months, parse_month_range
 from pbr_pipeline.synthetic import HIGH, LEVELS, NONE, REALISTIC, Noise, generate
 from pbr_pipeline.synthetic.bilinguismo import SCENARIOS as BILINGUISMO_LABELS
+from pbr_pipeline.synthetic.emprendimiento.truth import GATE_SCENARIOS as EMPRENDIMIENTO_GATES
+from pbr_pipeline.synthetic.emprendimiento.truth import SCENARIOS as EMPRENDIMIENTO_LABELS
 from pbr_pipeline.synthetic.habitanza import SCENARIOS as HABITANZA_LABELS
 from pbr_pipeline.synthetic.health import SCENARIOS as HEALTH_LABELS
 from pbr_pipeline.synthetic.noise import KINDS
@@ -121,12 +123,24 @@ def read_incomes(path: Path) -> pl.DataFrame:
                               pl.col("ingreso_mensual_hogar").str.replace_all(".", "", literal=True))
 
 
+def read_businesses(path: Path) -> pl.DataFrame:
+    """A `registro_mercantil` extract as text columns, dates as YYYY-MM-DD."""
+    if path.suffix == ".parquet":
+        return pl.read_parquet(path).select(pl.all().cast(pl.String))
+    data = path.read_text(encoding="utf-8")
+    delimiter = ";" if data.splitlines()[0].count(";") > 1 else ","
+    frame = pl.read_csv(io.StringIO(data), separator=delimiter, infer_schema=False)
+    return frame.with_columns(pl.col("fecha_matricula", "fecha_renovacion", "fecha_cancelacion").map_elements(
+        day_iso, return_dtype=pl.String))
+
+
 def read_registries(out: Path, files: pl.DataFrame, kind: str) -> pl.DataFrame:
     """Every extract of a registry, each row tagged with its inbox month (`received`), file and
     row number (CSV: the header is row 1)."""
     frames = []
     for path, month, fmt in files.filter(pl.col("kind") == kind).select("path", "month", "format").iter_rows():
-        frame = {"pila": read_pila, "examenes_ingles": read_exams, "mediciones_ingreso": read_incomes}[kind](out / path)
+        frame = {"pila": read_pila, "examenes_ingles": read_exams, "mediciones_ingreso": read_incomes,
+                 "registro_mercantil": read_businesses}[kind](out / path)
         first = 2 if fmt == "csv" else 1
         frames.append(frame.with_columns(pl.lit(month).alias("received"), pl.lit(path).alias("path"),
                                          pl.int_range(first, first + pl.len()).alias("row")))
@@ -289,6 +303,12 @@ def incomes(out, truth) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def businesses(out, truth) -> pl.DataFrame:
+    """Every `registro_mercantil` extract, tagged like `pila`."""
+    return read_registries(out, truth["files"], "registro_mercantil")
+
+
+@pytest.fixture(scope="module")
 def records(out) -> pl.DataFrame:
     return pl.read_parquet(out / "ground_truth" / "records.parquet")
 
@@ -316,7 +336,8 @@ def test_refuses_a_folder_that_already_holds_data(out):
 
 def test_inbox_layout_follows_formats_md(out, truth):
     inbox = sorted(str(p.relative_to(out)) for p in (out / "inbox").rglob("*") if p.is_file())
-    folders = "inscripciones|reportes|registros/pila|registros/examenes_ingles|registros/rips|registros/mediciones_ingreso"
+    folders = ("inscripciones|reportes|registros/pila|registros/examenes_ingles|registros/rips|registros/mediciones_ingreso|"
+               "registros/registro_mercantil")
     pattern = re.compile(rf"inbox/(\d{{4}}-\d{{2}})/({folders})/[^/]+\.(csv|xlsx|parquet|json)")
     for path in inbox:
         match = pattern.fullmatch(path)
@@ -325,7 +346,8 @@ def test_inbox_layout_follows_formats_md(out, truth):
     assert sorted(truth["files"]["path"]) == inbox
     for month in MONTHS:
         kinds = set(truth["files"].filter(pl.col("month") == month)["kind"])
-        assert kinds == {"inscripciones", "reportes", "pila", "examenes_ingles", "rips", "mediciones_ingreso"}, month
+        assert kinds == {"inscripciones", "reportes", "pila", "examenes_ingles", "rips", "mediciones_ingreso",
+                         "registro_mercantil"}, month
     assert (out / "reference/smmlv.csv").read_text() == (
         "anio,valor\n2023,1160000\n2024,1300000\n2025,1423500\n2026,1750905\n")
     lines = (out / "reference/lineas_pobreza.csv").read_text().splitlines()
@@ -471,7 +493,7 @@ def test_claims_ground_truth_points_at_real_rows(truth, operator_files):
         assert record["operador"] == claim["operador"]
         assert record["resultado"] == claim["resultado"]
         assert record["programa"] == next((programme for programme in ("BILINGUISMO", "SALUD_MATERNA", "SALUD_TRANSMISIBLES",
-                                                                       "HABITANZA_CALLE")
+                                                                       "HABITANZA_CALLE", "EMPRENDIMIENTO")
                                            if f"_{programme.lower()}_" in claim["source_file"]), "EMPLEO")
         seen.add((claim["source_file"], int(claim["source_row"])))
         if not claim["person_id"]:
@@ -491,8 +513,9 @@ def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pi
     rules = set()
     invalid = truth["invalid_rows"].select("source_file", "source_row", "column", "rule")
     for path, row, column, rule in invalid.iter_rows():
-        if any(mark in path for mark in ("_salud_", "/registros/rips/", "_habitanza_calle_", "/mediciones_ingreso/")):
-            continue  # the health programmes' and HABITANZA_CALLE's rows: test_synthetic_health, _habitanza
+        if any(mark in path for mark in ("_salud_", "/registros/rips/", "_habitanza_calle_", "/mediciones_ingreso/",
+                                         "_emprendimiento_", "/registro_mercantil/")):
+            continue  # the health programmes', HABITANZA_CALLE's and EMPRENDIMIENTO's rows: their own test files
         rules.add(rule)
         if not row:
             facts, _ = read_operator_file(out / path)
@@ -529,7 +552,8 @@ def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pi
 def test_every_scenario_appears(truth):
     assert SCENARIOS <= set(truth["claims"]["scenario"])
     assert set(truth["claims"]["scenario"]) <= set(LABELS) | set(BILINGUISMO_LABELS) | set(HABITANZA_LABELS) | {
-        scenario for scenarios in HEALTH_LABELS.values() for scenario in scenarios}
+        scenario for scenarios in (*HEALTH_LABELS.values(), *EMPRENDIMIENTO_LABELS.values(), EMPRENDIMIENTO_GATES)
+        for scenario in scenarios}
     assert truth["outcomes_unclaimed"].height > 0
 
 
@@ -561,8 +585,8 @@ def test_verdicts_agree_with_scenarios(truth):
         "DOC_WRONG_TYPE": {"REJECTED/NOT_ENROLLED"}, "DOC_RENEWED": {"REJECTED/NOT_ENROLLED"},
         "REGISTRY_CORRECTION": {"REJECTED/NO_FORMAL_JOB", "REJECTED/NOT_RETAINED", "REJECTED/NOT_ADDITIONAL"},
     }
-    for claim in truth["claims"].filter(~pl.col("source_file").str.contains("_bilinguismo_|_salud_|_habitanza_calle_")
-                                        ).iter_rows(named=True):
+    for claim in truth["claims"].filter(~pl.col("source_file").str.contains(
+            "_bilinguismo_|_salud_|_habitanza_calle_|_emprendimiento_")).iter_rows(named=True):
         scenario = claim["scenario"]
         if scenario in final:
             assert f"{claim['final_status']}/{claim['final_reason']}" in final[scenario], claim
@@ -725,20 +749,20 @@ def test_every_noise_kind_appears_and_is_recorded(records):
     for kind in ("swapped_surnames", "missing_second_given", "missing_second_surname", "accents_dropped"):
         # The exam and income registries spell names as the bodies behind them hold them, with the same kinds.
         assert {"inscripciones", "pila"} <= seen[kind] <= {"inscripciones", "pila", "examenes_ingles",
-                                                           "mediciones_ingreso"}, kind
+                                                           "mediciones_ingreso", "registro_mercantil"}, kind
     for kind in ("case_changed", "birth_day_month_swapped", "birth_day_off", "birth_year_off"):
         assert seen[kind] == {"inscripciones"}, kind
     assert records.filter(pl.col("quarantined"))["noise"].to_list() == [""] * records["quarantined"].sum()
 
 
 def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFrame, truth,
-                         exams: pl.DataFrame, incomes: pl.DataFrame) -> None:
+                         exams: pl.DataFrame, incomes: pl.DataFrame, businesses: pl.DataFrame) -> None:
     """Every record's noise is exactly what its row shows against the person's truth."""
     people = {row["person_id"]: row for row in truth["people"].iter_rows(named=True)}
     names = ("primer_nombre", "segundo_nombre", "primer_apellido", "segundo_apellido")
     cases = defaultdict(lambda: defaultdict(set))
-    pila_rows = {(path, row): values for path, row, *values in
-                 pila.select("path", "row", "tipo_documento", "numero_documento", *names).iter_rows()}
+    pila_rows = {(path, row): values for frame in (pila, businesses) for path, row, *values in
+                 frame.select("path", "row", "tipo_documento", "numero_documento", *names).iter_rows()}
     exam_rows = {(path, row): values for frame in (exams, incomes) for path, row, *values in
                  frame.select("path", "row", "tipo_documento", "numero_documento", *names, "fecha_nacimiento")
                  .iter_rows()}
@@ -748,9 +772,11 @@ def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFra
             assert record["source"] == "reportes" and record["noise"] == ""
             continue
         true_names = tuple(person[name] for name in names)
-        if record["source"] == "pila":
+        if record["source"] in ("pila", "registro_mercantil"):
             kind, number, *written = pila_rows[(record["source_file"], record["source_row"])]
-            shown = name_noise(tuple(name or "" for name in written), true_names)
+            # The chamber's rows, like the exam registry's, sometimes give the document alone.
+            shown = (name_noise(tuple(name or "" for name in written), true_names)
+                     if written[0] or record["source"] == "pila" else set())
         elif record["source"] == "rips":
             # RIPS users carry no names; the document as written (test_synthetic_health reads the files).
             kind, number = record["tipo_documento"], record["numero_documento"]
@@ -778,8 +804,8 @@ def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFra
         assert not by_flag[False] & by_flag[True], path
 
 
-def test_recorded_noise_is_what_the_files_show(records, operator_files, pila, truth, exams, incomes):
-    check_recorded_noise(records, operator_files, pila, truth, exams, incomes)
+def test_recorded_noise_is_what_the_files_show(records, operator_files, pila, truth, exams, incomes, businesses):
+    check_recorded_noise(records, operator_files, pila, truth, exams, incomes, businesses)
     scenarios = set(truth["claims"]["scenario"])
     assert "DOC_TYPO" in scenarios and "DOC_WRONG_TYPE" in scenarios
 
@@ -798,4 +824,5 @@ def test_no_noise_writes_every_record_as_held(tmp_path):
     operator_files_ = {path: read_operator_file(tmp_path / path) for path in files["path"]}
     check_recorded_noise(records, operator_files_, read_registries(tmp_path, truth["files"], "pila"), truth,
                          read_registries(tmp_path, truth["files"], "examenes_ingles"),
-                         read_registries(tmp_path, truth["files"], "mediciones_ingreso"))
+                         read_registries(tmp_path, truth["files"], "mediciones_ingreso"),
+                         read_registries(tmp_path, truth["files"], "registro_mercantil"))

@@ -1,6 +1,6 @@
-"""Seeded synthetic data for every programme the pipeline verifies (EMPLEO, BILINGUISMO,
-SALUD_MATERNA, SALUD_TRANSMISIBLES, HABITANZA_CALLE): inbox files, reference tables and the
-ground truth the pipeline is checked against.
+"""Seeded synthetic data for the programmes of people the pipeline verifies (EMPLEO,
+BILINGUISMO, SALUD_MATERNA, SALUD_TRANSMISIBLES, HABITANZA_CALLE, EMPRENDIMIENTO): inbox files,
+reference tables and the ground truth the pipeline is checked against.
 
 `generate` simulates a world (people, operators, jobs, the contribution registry), lets the
 operators report on it with the defects real operators make, decides every claim by the
@@ -11,7 +11,9 @@ verdict rules run by run, and writes:
     <out>/inbox/<YYYY-MM>/registros/pila/  the month's PILA extract (CSV or Parquet)
     <out>/inbox/<YYYY-MM>/registros/examenes_ingles/  the month's English exam extract
     <out>/inbox/<YYYY-MM>/registros/rips/  the health services billed (package `health`)
-    <out>/inbox/<YYYY-MM>/registros/mediciones_ingreso/  household income measurements (package `habitanza`)
+    <out>/inbox/<YYYY-MM>/registros/mediciones_ingreso/  household income measurements (packages `habitanza`,
+                                           `emprendimiento`)
+    <out>/inbox/<YYYY-MM>/registros/registro_mercantil/  matrículas mercantiles (package `emprendimiento`)
     <out>/reference/                       smmlv.csv, lineas_pobreza.csv
     <out>/ground_truth/                    people, claims, outcomes_unclaimed, invalid_rows, files
                                            (CSV) and records.parquet (who is who, with the noise)
@@ -20,9 +22,10 @@ The English programme (teachers and students certified at B1, package `bilinguis
 simulated after the employment one from a stream of its own, with operators numbered after
 the employment ones, so adding it left every employment file and ground-truth row as it was:
 its ground-truth rows come after (people, unclaimed outcomes) or among (claims, invalid rows,
-files, in their sort order) the employment ones. The health programmes (package `health`) and
-HABITANZA_CALLE (package `habitanza`) were added after it the same way, each with a stream of
-its own and operators numbered after the earlier ones.
+files, in their sort order) the employment ones. The health programmes (package `health`),
+HABITANZA_CALLE (package `habitanza`) and EMPRENDIMIENTO (package `emprendimiento`) were added
+after it the same way, each with a stream of its own and operators numbered after the earlier
+ones.
 
 How much records of one person disagree is a `Noise` level (noise.py); the verdicts in the
 ground truth are those of deterministic matching, which reads identity from the document as
@@ -54,7 +57,7 @@ from .corrections import take_back_a_verified_month
 from .truth import claim_truth, invalid_truth, people_truth, unclaimed_outcomes, write_ground_truth
 from .verdicts import Judge, decide, identity_key, key_periods, linked_rosters, person_keys, roster_listings
 from .world import INVALID_PEOPLE, World, simulate, stream
-from . import bilinguismo, habitanza, health
+from . import bilinguismo, emprendimiento, habitanza, health
 
 __all__ = ["GenerationSummary", "generate", "Noise", "NONE", "LOW", "REALISTIC", "HIGH", "LEVELS"]
 
@@ -86,7 +89,7 @@ class GenerationSummary:
 
 def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operators: int,
              noise: Noise = REALISTIC, progress: Callable[[str], None] | None = None) -> GenerationSummary:
-    """Generate the data set of every programme for `months` (consecutive `YYYY-MM`, oldest first) into
+    """Generate the data set of every programme of people for `months` (consecutive `YYYY-MM`, oldest first) into
     `out_dir`, which must not hold generated data already, with the noise of `noise` (one of
     NONE, LOW, REALISTIC, HIGH or any `Noise`). `progress` receives short lines without
     personal data."""
@@ -149,7 +152,13 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
         first_op=len(world.codes) + bilinguismo.operator_count(len(world.codes))
         + 2 * health.operator_count(len(world.codes)),
         taken=taken, noise=noise, say=say)
-    more = (added, cared, homeless)
+    entrepreneurs = emprendimiento.simulate_and_write(
+        out_dir, seed=seed, people=people, timeline=timeline, employment=world,
+        first_person=people + INVALID_PEOPLE + added.people.height + cared.people.height + homeless.people.height,
+        first_op=len(world.codes) + bilinguismo.operator_count(len(world.codes))
+        + 2 * health.operator_count(len(world.codes)) + habitanza.operator_count(len(world.codes)),
+        taken=taken, noise=noise, say=say)
+    more = (added, cared, homeless, entrepreneurs)
     claims = claim_truth(world, judge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid,
                          linked_rosters(sent.roster, sent.rows[ROSTERS]), noisy)
     invalid = invalid_truth(sent.invalid, sent.rows, pila_rows, sent.broken)
@@ -178,7 +187,8 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
         claims=sent.rows[CLAIMS].height + sum(part.claim_rows for part in more),
         pila_rows=sum(extract.record.data_rows for extract in extracts), exam_rows=added.exam_rows,
         rips_rows=sum(record.data_rows for record in cared.files if record.kind == "rips"),
-        income_rows=sum(record.data_rows for record in homeless.files if record.kind == INCOMES),
+        income_rows=sum(record.data_rows for part in (homeless, entrepreneurs) for record in part.files
+                        if record.kind == INCOMES),
         files_written=len(files) + sum(len(part.files) for part in more), records=sum(part.height for part in records),
     )
     say(f"done: {summary.files_written} inbox files, {summary.claims:,} claims, {summary.pila_rows:,} pila rows")

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from .claims import Copies, fresh_number, with_dots
+from .noise import how_many, mistype
 from .operators import Enrolments
 from .population import CC, DOC_TYPES, Population
 from .records import ids_of
@@ -28,9 +29,10 @@ first, claimed a person of the programme it never enrolled, claimed a person of 
 programme, claimed a document nobody holds, claimed a date before the enrolment, sent a claim
 again."""
 
-PLAIN, ALIAS, ZEROS, DOTS = range(4)
+PLAIN, ALIAS, ZEROS, DOTS, TYPO = range(5)
 """How the document was written: as held, with a type alias (`T.I.`, `c.c`), with leading
-zeros, with dots in the number."""
+zeros, with dots in the number, with a digit mistyped (HABITANZA_CALLE and EMPRENDIMIENTO:
+another person's document or nobody's, which no registry of theirs names people to link by)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,31 @@ def spell_oddly(rng: np.random.Generator, doc_type: np.ndarray, doc_number: np.n
     cosmetic[aliases], cosmetic[zeros], cosmetic[dots] = ALIAS, ZEROS, DOTS
 
 
+def misspell(rng: np.random.Generator, doc_type: np.ndarray, doc_number: np.ndarray, *, plainly: np.ndarray,
+             unfounded: np.ndarray, typo_rate: float, taken: set[str],
+             type_aliases: Mapping[str, tuple[str, ...]]) -> np.ndarray:
+    """How each claim's document is written (its `cosmetic` code), the documents changed in
+    place: odd spellings on plain true claims (`plainly`; a true claim written oddly is still
+    true): one of each at least, one claim of the pool always left plain, leading zeros only
+    on a CC (digits compared as a number); then a mistyped digit on a share `typo_rate` of the
+    claims `unfounded` still written plainly (rejected either way; the typo joins `taken`)."""
+    cosmetic = np.full(len(doc_type), PLAIN)
+    order = rng.permutation(np.flatnonzero(plainly))[:-1]
+    counts = [max(1, round(share * len(order))) for share in (0.06, 0.04, 0.03)]
+    aliases = order[: counts[0]]
+    rest = order[counts[0]:]
+    zeros = rest[doc_type[rest] == DOC_TYPES[CC]][: counts[1]]
+    dots = np.setdiff1d(rest, zeros, assume_unique=True)[: counts[2]]
+    spell_oddly(rng, doc_type, doc_number, cosmetic, aliases=aliases, zeros=zeros, dots=dots,
+                type_aliases=type_aliases)
+    candidates = np.flatnonzero(unfounded & (cosmetic == PLAIN))
+    typos = rng.permutation(candidates)[: how_many(typo_rate, len(candidates))]
+    for index in typos.tolist():
+        doc_number[index] = mistype(rng, doc_number[index], taken)
+    cosmetic[typos] = TYPO
+    return cosmetic
+
+
 def with_copies(columns: dict[str, np.ndarray], copies: Copies) -> dict[str, np.ndarray]:
     """Every column of the claims (all but `copy_of` and `order`) followed by the copies the
     operators send (`copies`): a copy repeats its claim but for its month and its intent (COPY).
@@ -135,6 +162,29 @@ def not_owned_label(intent: int, enrolment: int, fecha: int, *, programme: str, 
         return "OTHER_OPERATOR", f"{codes[enrolments.op[enrolment]]} enrolled the person first, on {_date(start)}"
     if intent == BEFORE_ENROLMENT:
         return "RESULT_BEFORE_ENROLMENT", f"fecha_resultado {_date(fecha)} {before_enrolment} on {_date(start)}"
+    return None
+
+
+def gate_label(claims: DatedClaims, index: int, duplicate_of: str | None, *, programme: str, enrolments: Enrolments,
+               codes: tuple[str, ...], before_enrolment: str, contract_start: int,
+               outcome: str = "outcome") -> tuple[str, str] | None:
+    """(scenario, why) of a claim the gates stop by what the generator did: a copy
+    (`duplicate_of`: where the claim it repeats is), a claim its operator does not own
+    (`not_owned_label`), a mistyped document, an `outcome` dated before `contract_start`; None
+    for a claim the programme's rule decides."""
+    if duplicate_of is not None:
+        return "DUPLICATE", f"repeats the claim in {duplicate_of}"
+    fecha = int(claims.fecha[index])
+    not_owned = not_owned_label(int(claims.intent[index]), int(claims.enrolment[index]), fecha, programme=programme,
+                                enrolments=enrolments, codes=codes, before_enrolment=before_enrolment)
+    if not_owned is not None:
+        return not_owned
+    if claims.cosmetic[index] == TYPO:
+        # Not DOC_TYPO: EMPLEO's mistyped claims reach the second pass through PILA's names.
+        return "CLAIM_DOC_TYPO", ("a digit of the document number is mistyped: nobody enrolled that document, and no "
+                                  "registry of the programme names people to link it by")
+    if fecha < contract_start:
+        return "NO_CONTRACT", f"the {outcome} of {_date(fecha)} is before the contract began on {_date(contract_start)}"
     return None
 
 

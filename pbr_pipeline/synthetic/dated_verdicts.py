@@ -18,6 +18,7 @@ import polars as pl
 
 from schemas.codes import DIGITS_ONLY_DOCUMENT_TYPES
 
+from .population import Population
 from .rosters import Roster
 from .timeline import index_month, to_date
 from .verdicts import REJECTED, Key, enrolment_date, enrolment_gates, owner_listing, roster_listings
@@ -31,6 +32,12 @@ def identity_key(doc_type: str, number: str) -> Key:
     if kind in DIGITS_ONLY_DOCUMENT_TYPES:
         number = number.lstrip("0") or "0"
     return kind, number
+
+
+def people_by_key(population: Population) -> dict[Key, str]:
+    """The person id of every document a person of `population` shows, by its `identity_key`."""
+    return {identity_key(kind, number): person_id for person_id, shown in
+            zip(population.person_ids().to_list(), population.documents()) for kind, number in shown}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -217,17 +224,19 @@ class DatedOracle:
     def covered(self, op: str, day: dt.date) -> bool:
         return any(start <= day <= end for start, end in self.contracts.get(op, ()))
 
-    def judge(self, *, key: Key, op: str, fecha: dt.date, claim_month: str, run: str, duplicate: bool) -> Verdict:
+    def judge(self, *, key: Key, op: str, fecha: dt.date, claim_month: str, run: str, duplicate: bool,
+              **claimed: Any) -> Verdict:
         """A claim's verdict in the run for `run`: the gates every programme's claims pass, in
         order (DUPLICATE, NOT_ENROLLED, OTHER_OPERATOR, then NO_CONTRACT: no contract of the
-        operator covers `fecha`), then the rule for the owner's enrolment date."""
+        operator covers `fecha`), then the rule for the owner's enrolment date (given what else
+        the claim says, `claimed`: its outcome where the programme has several)."""
         stopped, owner = enrolment_gates(self, key=key, op=op, fecha=fecha, claim_month=claim_month, run=run,
                                          duplicate=duplicate)
         if stopped:
             return Verdict(*stopped)
         if not self.covered(op, fecha):
             return Verdict(REJECTED, NO_CONTRACT)
-        return self.rule(key, owner.date, run)
+        return self.rule(key, owner.date, run, **claimed)
 
     def rule(self, key: Key, start: dt.date, run: str) -> Verdict:
         """The programme's rule alone, for the person of `key` enrolled on `start`."""

@@ -44,15 +44,16 @@ class ExtractFile:
 
 
 def plan_extract_files(rng: np.random.Generator, timeline: Timeline, kind: str, stem: str,
-                       shares: tuple[float, float]) -> dict[int, ExtractFile]:
+                       shares: tuple[float, float], first_parquet: bool = True) -> dict[int, ExtractFile]:
     """One extract per inbox month, `inbox/<M>/registros/<kind>/<stem>_<M>.<ext>`: the first as
-    Parquet (when there are several months), the second as CSV with `,`; any other with `,`
-    below a draw of `shares[0]`, with `;` and DD/MM/YYYY dates below `shares[1]`, else Parquet."""
+    Parquet (when there are several months and `first_parquet`), the second as CSV with `,`;
+    any other with `,` below a draw of `shares[0]`, with `;` and DD/MM/YYYY dates below
+    `shares[1]`, else Parquet."""
     files = {}
     comma, semicolon = shares
     for step, month in enumerate(timeline.inbox):
         draw = rng.random()
-        if step == 0 and len(timeline.months) > 1:
+        if step == 0 and len(timeline.months) > 1 and first_parquet:
             fmt, delimiter, dates = "parquet", None, "iso"
         elif step <= 1 or draw < comma:
             fmt, delimiter, dates = "csv", ",", "iso"

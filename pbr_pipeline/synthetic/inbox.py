@@ -7,7 +7,7 @@ file and row and the verdict order depends on them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -21,7 +21,9 @@ from . import noise
 from .claims import OUTCOMES, PROGRAMME, Claims
 from .invalid import BrokenFile, InvalidRow
 from .layout import CLAIMS, ROSTERS, Layout
-from .rosters import ROSTER_COLUMNS
+from .noise import Noise
+from .population import Population
+from .rosters import ROSTER_COLUMNS, Roster, written_roster
 from .timeline import date_series, index_month
 from .writers import operator_file_bytes, write_bytes
 
@@ -123,6 +125,24 @@ def number_rows(frame: pl.DataFrame, layout: Layout, kind: str) -> pl.DataFrame:
         .join(header_rows, on="path", how="left", maintain_order="left")
         .with_columns((pl.col("header_row") + pl.int_range(1, pl.len() + 1).over("path")).alias("source_row"))
     )
+
+
+def programme_rows(*, roster: Roster, population: Population, layout: Layout, codes: tuple[str, ...],
+                   programme: str, noise: Noise, taken: set[str], roster_rng: np.random.Generator,
+                   noise_rng: np.random.Generator, claims_written: pl.DataFrame, invalid: list[InvalidRow],
+                   rng: np.random.Generator, columns: tuple[pl.Series, ...] = ()) -> dict[str, pl.DataFrame]:
+    """The numbered roster and claim rows of a programme added after EMPLEO, with the invalid
+    rows meant for its files (placed by `rng`). Its rosters carry the name, case and birth-date
+    noise of the level, not its document noise, and the extra `columns` (one value per listing)."""
+    quiet = replace(noise, roster_typo=0.0, roster_wrong_type=0.0)
+    written = written_roster(roster_rng, roster, population, layout, codes, noise=quiet, noise_rng=noise_rng,
+                             taken=taken, programme=programme)
+    written = written.with_columns(*columns, pl.int_range(pl.len()).alias("roster"),
+                                   pl.lit(None, pl.Int64).alias("invalid"))
+    return {
+        ROSTERS: number_rows(with_invalid_rows(written, invalid, ROSTERS, layout, rng), layout, ROSTERS),
+        CLAIMS: number_rows(with_invalid_rows(claims_written, invalid, CLAIMS, layout, rng), layout, CLAIMS),
+    }
 
 
 def write_operator_files(out_dir: Path, layout: Layout, frames: dict[str, pl.DataFrame],

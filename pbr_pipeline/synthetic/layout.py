@@ -14,7 +14,8 @@ import numpy as np
 from .timeline import Timeline, index_month
 
 ROSTERS, CLAIMS, PILA, EXAMS, INCOMES = "inscripciones", "reportes", "pila", "examenes_ingles", "mediciones_ingreso"
-REGISTRIES = (PILA, EXAMS, INCOMES)
+BUSINESSES = "registro_mercantil"
+REGISTRIES = (PILA, EXAMS, INCOMES, BUSINESSES)
 """Registry folders under `registros/`."""
 
 
@@ -36,6 +37,9 @@ SHAPES: tuple[Shape, ...] = (
     Shape("xlsx", "xlsx", None, None, "excel"),
     Shape("xlsx-title", "xlsx", None, None, "text"),
 )
+
+CSV_SHAPES: tuple[Shape, ...] = tuple(shape for shape in SHAPES if shape.fmt == "csv")
+"""The shapes of an operator whose tools export CSV only."""
 
 HEADER_STYLES = ("snake", "title", "upper_snake", "padded_title", "upper_spaced")
 """`numero_documento`, `Número Documento`, `NUMERO_DOCUMENTO`, ` Número Documento `,
@@ -104,18 +108,19 @@ def plan_layout(rng: np.random.Generator, codes: tuple[str, ...], timeline: Time
 
 
 def plan_operator_files(rng: np.random.Generator, codes: tuple[str, ...], timeline: Timeline, programme: str, *,
-                        first_op: int = 0) -> dict[tuple[str, int, int], OperatorFile]:
-    """Roster and claims files of one programme's operators, every inbox month. `codes` are the
-    programme's operators; their indices in the files start at `first_op` (operators of all
-    programmes share one numbering)."""
+                        first_op: int = 0,
+                        shapes: tuple[Shape, ...] = SHAPES) -> dict[tuple[str, int, int], OperatorFile]:
+    """Roster and claims files of one programme's operators, every inbox month, in `shapes`
+    (every shape by default). `codes` are the programme's operators; their indices in the files
+    start at `first_op` (operators of all programmes share one numbering)."""
     files: dict[tuple[str, int, int], OperatorFile] = {}
-    offsets = rng.integers(0, len(SHAPES), len(codes))
+    offsets = rng.integers(0, len(shapes), len(codes))
     style_offsets = rng.integers(0, len(HEADER_STYLES), len(codes))
     for position, code in enumerate(codes):
         op = first_op + position
         for step, month in enumerate(timeline.inbox):
             for turn, kind in enumerate((ROSTERS, CLAIMS)):
-                shape = SHAPES[(int(offsets[position]) + step + 2 * turn) % len(SHAPES)]
+                shape = shapes[(int(offsets[position]) + step + 2 * turn) % len(shapes)]
                 # Header spellings rotate too; a Spanish spreadsheet export keeps its accents.
                 styles = ("title", "upper_spaced") if shape.encoding == "cp1252" else HEADER_STYLES
                 extension = "xlsx" if shape.fmt == "xlsx" else "csv"

@@ -125,6 +125,22 @@ def second_enrolments(rng: np.random.Generator, enrolments: Enrolments, placemen
     return enrol_again(rng, enrolments, np.arange(len(enrolments.codes)), eligible, timeline, dates)
 
 
+def other_operators(rng: np.random.Generator, ops: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """For each operator of `current` (among `ops`, ascending), another one of `ops`, drawn."""
+    position = np.searchsorted(ops, current)
+    return np.asarray(ops)[(position + rng.integers(1, len(ops), len(current))) % len(ops)]
+
+
+def claimed_by_another(rng: np.random.Generator, enrolments: Enrolments, seconds: np.ndarray, ops: np.ndarray,
+                       count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Up to `count` enrolments, drawn among those of people nobody enrolled again (`seconds`),
+    and for each an operator of `ops` other than the one that enrolled the person: one that claims
+    an outcome of the person without enrolling them."""
+    alone = np.flatnonzero(~np.isin(enrolments.person, seconds))
+    picked = rng.permutation(alone)[:count]
+    return picked, other_operators(rng, ops, enrolments.op[picked])
+
+
 def enrol_again(rng: np.random.Generator, enrolments: Enrolments, ops: np.ndarray, eligible: np.ndarray,
                 timeline: Timeline,
                 dates: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> tuple[ExtraEnrolments, np.ndarray]:
@@ -141,8 +157,7 @@ def enrol_again(rng: np.random.Generator, enrolments: Enrolments, ops: np.ndarra
     others = rng.permutation(np.setdiff1d(np.arange(enrolled), claimers))[: total - len(claimers)]
     rows = np.concatenate([claimers, others])
     for_claim = np.arange(len(rows)) < len(claimers)
-    position = np.searchsorted(ops, enrolments.op[rows])
-    op = np.asarray(ops)[(position + rng.integers(1, len(ops), len(rows))) % len(ops)]
+    op = other_operators(rng, ops, enrolments.op[rows])
     date = dates(rows, for_claim)
     # The second roster never arrives before the first: the owner stays the owner in every run.
     received = np.maximum(month_of_day(date), enrolments.received[rows])

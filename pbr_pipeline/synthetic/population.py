@@ -136,6 +136,27 @@ def build_population(rng: np.random.Generator, size: int, timeline: Timeline, *,
                           names=names, groups=groups)
 
 
+def draw_adults(rng: np.random.Generator, sex: np.ndarray, timeline: Timeline, *, age: tuple[float, float, int, int],
+                pt: float, ce: float, id_offset: int, taken: np.ndarray, disability: float, victim: float,
+                head_share: float, ethnic: float) -> Population:
+    """Adults of `sex` (drawn by the caller), their age normal (`age`: mean, deviation, lowest,
+    highest) at the first inbox month; a share `pt` hold a PT, `ce` a CE, the others a CC, with
+    unique numbers avoiding `taken`; groups drawn with the given shares (MADRE_CABEZA_HOGAR among
+    the women of 20 or more)."""
+    size = len(sex)
+    mean, deviation, lowest, highest = age
+    years = np.clip(np.round(rng.normal(mean, deviation, size)), lowest, highest).astype(np.int64)
+    birth_month, birth, adult = draw_birth_days(rng, years, timeline)
+    draw = rng.random(size)
+    doc_type = np.select([draw < pt, draw < pt + ce], [PT, CE], CC).astype(np.uint8)
+    numbers = unique_numbers(rng, doc_type, sex, 1970 + birth_month // 12, taken)
+    names = draw_names(rng, sex)
+    groups = draw_groups(rng, migrant=draw_migrants(rng, doc_type), disability=disability, victim=victim,
+                         head_candidates=(sex == 0) & (years >= 20), head_share=head_share, ethnic=ethnic)
+    return new_population(id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type,
+                          numbers=numbers, names=names, groups=groups)
+
+
 def draw_birth_days(rng: np.random.Generator, age: np.ndarray,
                     timeline: Timeline) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(birth month, birth day, 18th birthday) of people `age` years old (and 0-11 months) at the

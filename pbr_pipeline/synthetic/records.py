@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from .invalid import InvalidRow
-from .layout import PILA, ROSTERS
+from .layout import CLAIMS, PILA, ROSTERS
 from .population import Population
 
 COLUMNS: dict[str, pl.DataType] = {
@@ -69,6 +69,25 @@ def operator_records(kind: str, numbered: pl.DataFrame, true_ids: pl.Series, ext
         pl.lit(kind).alias("source"), pl.col("noise").fill_null("")).sort("source_file", "source_row"))
 
 
+def programme_records(rows: dict[str, pl.DataFrame], roster_people: pl.Series, claim_people: pl.Series,
+                      extras: Population, invalid: list[InvalidRow]) -> list[pl.DataFrame]:
+    """The records of a programme's roster and claim rows (`rows` by kind, as numbered):
+    `roster_people` and `claim_people` give each listing's and claim's person_id ("" or null
+    for nobody)."""
+    return [operator_records(ROSTERS, rows[ROSTERS], roster_people, extras, invalid),
+            operator_records(CLAIMS, rows[CLAIMS], claim_people.replace("", None), extras, invalid)]
+
+
+def registry_records(rows: pl.DataFrame, source: str, located: dict[int, tuple[str, int]], population: Population,
+                     extras: Population, invalid: list[InvalidRow]) -> pl.DataFrame:
+    """One record per row of a small registry (`rows` as written, with `person`, `source_file`
+    and `source_row`: a person has a few), then its invalid rows (`located`)."""
+    mine = rows.with_columns(ids_of(population, rows["person"].to_numpy()).alias("person_id"),
+                             pl.lit(source).alias("source"), pl.lit(False).alias("quarantined"))
+    return pl.concat([as_records(mine).sort("source_file", "source_row"),
+                      quarantined_records(source, invalid, located, extras)])
+
+
 def pila_records(identities: pl.DataFrame, invalid: list[InvalidRow], located: dict[int, tuple[str, int]],
                  extras: Population) -> pl.DataFrame:
     """The PILA identities, then the identities of the invalid registry rows."""
@@ -82,7 +101,7 @@ def quarantined_records(source: str, invalid: list[InvalidRow], located: dict[in
     row's file and row."""
     rows = [row for row in invalid if row.kind == source]
     bad = pl.DataFrame({
-        "source_file": [located[row.id][0] for row in rows],
+        "source_file": pl.Series([located[row.id][0] for row in rows], dtype=pl.String),
         "source_row": pl.Series([located[row.id][1] for row in rows], dtype=pl.Int64),
         "person_id": ids_of(extras, np.array([row.person for row in rows], dtype=np.int64)),
         **{name: pl.Series([row.values.get(name) for row in rows], dtype=pl.String)

@@ -50,6 +50,10 @@ class Roster:
     def size(self) -> int:
         return len(self.person)
 
+    def listed(self, codes: tuple[str, ...]) -> pl.DataFrame:
+        """Who each row lists (`person`), by which operator (`code`) and when (`date`)."""
+        return pl.DataFrame({"person": self.person, "code": np.array(codes)[self.op], "date": self.date})
+
 
 def build_roster(enrolments: Enrolments, exits: ExtraEnrolments, seconds: ExtraEnrolments) -> Roster:
     """Every listing: first enrolments, second operators' enrolments, exits."""

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from .employment import Employers, Placements, Spells, build_employers, build_spells
-from .operators import Enrolments, ExtraEnrolments, build_enrolments, exit_listings, second_enrolments
+from .operators import (Enrolments, ExtraEnrolments, build_enrolments, exit_listings, operator_codes,
+                        second_enrolments)
 from .noise import Noise
 from .population import Population, build_population, renew_peps
 from .registry import Knowledge, choose_special_rows, spell_masks
@@ -21,7 +22,8 @@ from .timeline import Timeline, first_day, index_month, last_day, to_date
 
 _STREAMS = ("population", "extras", "employers", "enrolments", "exits", "spells", "seconds", "special", "claims",
             "layout", "rosters", "registry_names", "invalid", "withdrawal",
-            "renewals", "noise_claims", "noise_rosters", "noise_registry", "bilinguismo", "health", "habitanza")
+            "renewals", "noise_claims", "noise_rosters", "noise_registry", "bilinguismo", "health", "habitanza",
+            "emprendimiento")
 """New streams go at the end: a stream's seed is its position."""
 
 INVALID_PEOPLE = 9
@@ -50,6 +52,56 @@ def sample_contract(timeline: Timeline) -> tuple[dt.date, dt.date]:
     sample's hand-written ones: from the first day of the month before the first inbox month to
     the end of the last inbox month's year."""
     return to_date(int(first_day(timeline.first - 1))), dt.date(int(index_month(timeline.last)[:4]), 12, 31)
+
+
+def programme_people(people_rng: np.random.Generator, extras_rng: np.random.Generator,
+                     build: Callable[..., Population], size: int, timeline: Timeline, *, first_person: int,
+                     taken: set[str], invalid_people: int) -> tuple[Population, Population]:
+    """A programme's `size` people (`build(rng, size, timeline, id_offset=, taken=)`) and the
+    `invalid_people` extra people of its invalid rows (adults with a CC), numbered from
+    `first_person`, their document numbers avoiding `taken` (which they join)."""
+    numbers = np.array(sorted(int(number) for number in taken if number.isdigit()), dtype=np.int64)
+    population = build(people_rng, size, timeline, id_offset=first_person, taken=numbers)
+    extras = build_population(extras_rng, invalid_people, timeline, id_offset=first_person + size,
+                              taken=np.concatenate([numbers, population.doc_number.astype(np.int64)]), only_cc=True)
+    taken |= set(population.doc_number.tolist()) | set(extras.doc_number.tolist())
+    return population, extras
+
+
+class Cast(NamedTuple):
+    """Who a programme added after EMPLEO is about, as `programme_cast` draws it."""
+
+    codes: tuple[str, ...]
+    ops: np.ndarray
+    population: Population
+    extras: Population
+    enrolments: Enrolments
+    exits: ExtraEnrolments
+    contract: tuple[dt.date, dt.date]
+
+
+def programme_cast(draw: Callable[[str], np.random.Generator], size: int, timeline: Timeline, *, first_op: int,
+                   operators: int, first_person: int, taken: set[str], invalid_people: int,
+                   build_people: Callable[..., Population], build_enrolments: Callable[..., Enrolments],
+                   exit_listings: Callable[..., ExtraEnrolments]) -> Cast:
+    """A programme's operators (`operators` of them after the `first_op` before), its `size`
+    people and extra people (`programme_people`), their first enrolments
+    (`build_enrolments(rng, size, ops, codes, timeline)`), the listings of their exits
+    (`exit_listings(rng, enrolments, timeline)`) and the contracts' span, each from the part of
+    the programme's stream `draw` gives by name."""
+    codes = operator_codes(first_op + operators)
+    ops = np.arange(first_op, len(codes))
+    population, extras = programme_people(draw("people"), draw("extras"), build_people, size, timeline,
+                                          first_person=first_person, taken=taken, invalid_people=invalid_people)
+    enrolments = build_enrolments(draw("enrolments"), size, ops, codes, timeline)
+    exits = exit_listings(draw("exits"), enrolments, timeline)
+    return Cast(codes, ops, population, extras, enrolments, exits, sample_contract(timeline))
+
+
+def csv_month(rng: np.random.Generator, plans: dict) -> int:
+    """An inbox month, drawn, whose registry extract (of `plans`) is a CSV: invalid rows go there."""
+    months = [month for month, plan in sorted(plans.items()) if plan.fmt == "csv"]
+    return months[int(rng.integers(0, len(months)))]
 
 
 @dataclass(frozen=True)

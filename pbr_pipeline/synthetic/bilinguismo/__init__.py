@@ -18,7 +18,7 @@ sample's hand-written contract).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -26,15 +26,15 @@ import numpy as np
 import polars as pl
 
 from ..dated_claims import claim_person_ids
-from ..dated_verdicts import dated_listings, oracle_claims
-from ..inbox import FileRecord, claim_rows, number_rows, with_invalid_rows, write_operator_files
+from ..dated_verdicts import dated_listings, oracle_claims, people_by_key
+from ..inbox import FileRecord, claim_rows, programme_rows, write_operator_files
 from ..layout import CLAIMS, EXAMS, ROSTERS, Layout, plan_operator_files
 from ..noise import Noise
 from ..operators import operator_codes
 from ..pila import RegistryNames
 from ..population import DOC_TYPES, build_population
 from ..records import as_records, ids_of, operator_records, quarantined_records
-from ..rosters import ROSTER_COLUMNS, build_roster, written_roster
+from ..rosters import ROSTER_COLUMNS, build_roster
 from ..timeline import Timeline, first_day, index_month, last_day, to_date
 from ..truth import invalid_claims, invalid_truth
 from ..world import World as EmploymentWorld
@@ -110,18 +110,13 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
                                  csv_months[int(rng.integers(0, len(csv_months)))])
 
     roster = build_roster(world.enrolments, world.exits, world.seconds)
-    # Rosters carry the name, case and birth-date noise of the level, not its document noise.
-    quiet = replace(noise, roster_typo=0.0, roster_wrong_type=0.0)
-    written = written_roster(stream(seed, "rosters"), roster, world.population, layout, world.codes, noise=quiet,
-                             noise_rng=stream(seed, "noise_rosters"), taken=taken, programme=PROGRAMME)
-    written = written.with_columns(pl.Series("rol", np.array(ROLES)[world.role[roster.person]], dtype=pl.String),
-                                   pl.int_range(pl.len()).alias("roster"), pl.lit(None, pl.Int64).alias("invalid"))
     claims_written = claim_rows(world.claims, world.codes, layout, programme=PROGRAMME, resultado=OUTCOME,
                                 noise_labels="")
-    rows = {
-        ROSTERS: number_rows(with_invalid_rows(written, invalid, ROSTERS, layout, rng), layout, ROSTERS),
-        CLAIMS: number_rows(with_invalid_rows(claims_written, invalid, CLAIMS, layout, rng), layout, CLAIMS),
-    }
+    rows = programme_rows(roster=roster, population=world.population, layout=layout, codes=world.codes,
+                          programme=PROGRAMME, noise=noise, taken=taken, roster_rng=stream(seed, "rosters"),
+                          noise_rng=stream(seed, "noise_rosters"), claims_written=claims_written, invalid=invalid,
+                          rng=rng, columns=(pl.Series("rol", np.array(ROLES)[world.role[roster.person]],
+                                                      dtype=pl.String),))
     files = write_operator_files(out_dir, layout, rows, world.codes, say, programme=PROGRAMME,
                                  roster_columns=ROSTER_COLUMNS_BILINGUISMO)
     names = RegistryNames.build(stream(seed, "registry_names"), world.population, noise,
@@ -139,15 +134,11 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
     person_ids = claim_person_ids(world.claims, world.population, employment.population)
     claims = claim_truth(world, world.claims, decided, positions, person_ids.to_list())
     claims += invalid_claims(rows[CLAIMS], invalid, world.extras)
-    person_of_key = {identity_key(kind, number): person_id for person_id, shown in
-                     zip(world.population.person_ids().to_list(), world.population.documents())
-                     for kind, number in shown}
-    listed = pl.DataFrame({"person": roster.person, "code": np.array(world.codes)[roster.op], "date": roster.date})
     return Added(
         files=files + extracts.records,
-        people=people_truth(world, listed),
+        people=people_truth(world, roster.listed(world.codes)),
         claims=pl.DataFrame(claims),
-        unclaimed=unclaimed(oracle, decided, person_of_key, index_month(timeline.last)),
+        unclaimed=unclaimed(oracle, decided, people_by_key(world.population), index_month(timeline.last)),
         invalid=invalid_truth(invalid, rows, extracts.invalid_rows, None),
         records=[
             operator_records(ROSTERS, rows[ROSTERS], world.population.person_ids(roster.person), world.extras,

@@ -18,7 +18,7 @@ import numpy as np
 from ..claims import TYPE_ALIASES, ClaimBatch, clip_month, send_twice
 from ..dated_claims import (BEFORE_ENROLMENT, FABRICATED, NOT_ENROLLED, OTHER_PROGRAMME, OWN, PLAIN, SECOND,
                             DatedClaims, spell_oddly, with_copies, written_documents)
-from ..operators import Enrolments, ExtraEnrolments
+from ..operators import Enrolments, ExtraEnrolments, claimed_by_another
 from ..population import Population
 from ..timeline import Timeline, last_day, month_of_day
 from .exams import (E_BELOW, X_AFTER_WINDOW, X_BEFORE_CONTRACT, X_CORRECTED, X_FAIL, X_NONE, X_NOT_ACCEPTED, X_PASS,
@@ -159,10 +159,7 @@ def _claims_on_others(rng, batch: _Batch, population: Population, e: Enrolments,
 
     # An operator claims someone another operator enrolled, without enrolling the person itself.
     if len(ops) > 1:
-        alone = np.flatnonzero(~np.isin(e.person, seconds.person))
-        picked = rng.permutation(alone)[: max(1, round(0.005 * total))]
-        position = np.searchsorted(ops, e.op[picked])
-        other = ops[(position + rng.integers(1, len(ops), len(picked))) % len(ops)]
+        picked, other = claimed_by_another(rng, e, seconds.person, ops, max(1, round(0.005 * total)))
         row = exams.claimed_row[picked]
         day = rows.day[np.maximum(row, 0)]
         day = np.where((row >= 0) & (day >= contract_start) & (day <= last_day(last)), day, some_day(len(picked)))

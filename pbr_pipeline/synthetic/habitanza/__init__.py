@@ -8,11 +8,12 @@ document numbers nobody else holds, and its operators are numbered after the oth
 when there are three employment operators; a third as many as those, at least one).
 `simulate_and_write` writes
 
-    inbox/<M>/inscripciones/op-NNN_habitanza_calle_<M>.csv|xlsx    rosters
-    inbox/<M>/reportes/op-NNN_habitanza_calle_<M>.csv|xlsx         SUPERA_POBREZA_EXTREMA claims
+    inbox/<M>/inscripciones/op-NNN_habitanza_calle_<M>.csv         rosters
+    inbox/<M>/reportes/op-NNN_habitanza_calle_<M>.csv              SUPERA_POBREZA_EXTREMA claims
     inbox/<M>/registros/mediciones_ingreso/mediciones_ingreso_<M>.csv|parquet
 
-and returns the rows it adds to the ground truth. The verdicts come from `verdicts.Oracle`,
+(its operators' tools export CSV: UTF-8, with or without BOM, or a Spanish spreadsheet's
+Windows-1252 with `;`) and returns the rows it adds to the ground truth. The verdicts come from `verdicts.Oracle`,
 which assumes every operator of the programme holds one contract from the first day of the
 month before the first inbox month to the end of the last inbox month's year (the span of the
 sample's hand-written contract), with the default rules and the national line.
@@ -20,7 +21,7 @@ sample's hand-written contract), with the default rules and the national line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -28,28 +29,25 @@ import numpy as np
 import polars as pl
 
 from ..bilinguismo import Added
-from ..dated_claims import claim_person_ids
-from ..dated_verdicts import dated_listings, oracle_claims
-from ..inbox import claim_rows, number_rows, with_invalid_rows, write_operator_files
-from ..layout import CLAIMS, INCOMES, ROSTERS, Layout, plan_operator_files
+from ..dated_claims import TYPO, claim_person_ids
+from ..dated_verdicts import dated_listings, oracle_claims, people_by_key
+from ..inbox import claim_rows, programme_rows, write_operator_files
+from ..layout import CLAIMS, CSV_SHAPES, INCOMES, ROSTERS, Layout, plan_operator_files
 from ..noise import TYPO as TYPO_LABEL, Noise, labels
-from ..operators import operator_codes
 from ..pila import RegistryNames
-from ..population import Population, build_population
-from ..records import as_records, ids_of, operator_records, quarantined_records
-from ..rosters import build_roster, written_roster
+from ..records import programme_records, registry_records
+from ..rosters import build_roster
 from ..timeline import Timeline, first_day, index_month, last_day
 from ..truth import invalid_claims, invalid_truth
-from ..world import ProgrammeWorld, operators_beside, part_stream, sample_contract
+from ..world import ProgrammeWorld, csv_month, operators_beside, part_stream, programme_cast
 from ..world import World as EmploymentWorld
-from .claims import TYPO, Claims, build_claims
+from .claims import Claims, build_claims
 from .incomes import EXTREME_LINES, F_RISES, Measurements, build_measurements, plan_stories
 from .invalid import INVALID_PEOPLE, PROGRAMME, build_invalid_rows
 from .people import build_enrolments, build_people, exit_listings, second_enrolments
-from ..extracts import ExtractsWritten
-from .registry import plan_files, rows_frame, write_income_extracts
+from .registry import delivered_measurements, plan_files, rows_frame, write_income_extracts
 from .truth import OUTCOME, SCENARIOS, Labeller, claim_truth, people_truth, unclaimed
-from .verdicts import Measurement, Oracle, Rules, decide, identity_key
+from .verdicts import Oracle, Rules, decide, identity_key
 
 __all__ = ["SCENARIOS", "operator_count", "simulate_and_write", "PROGRAMME", "OUTCOME"]
 
@@ -92,26 +90,19 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
     say(f"habitanza_calle: {world.population.size:,} people, {len(world.enrolments.person):,} enrolled by "
         f"{len(world.ops)} operators")
     layout = Layout(plan_operator_files(stream(seed, "layout"), world.codes[first_op:], timeline, PROGRAMME,
-                                        first_op=first_op), {})
+                                        first_op=first_op, shapes=CSV_SHAPES), {})
     income_files = plan_files(stream(seed, "income_layout"), timeline)
     rng = stream(seed, "invalid")
-    csv_months = [month for month, plan in sorted(income_files.items()) if plan.fmt == "csv"]
-    invalid = build_invalid_rows(rng, world.extras, world.codes, world.ops, timeline,
-                                 csv_months[int(rng.integers(0, len(csv_months)))])
+    invalid = build_invalid_rows(rng, world.extras, world.codes, world.ops, timeline, csv_month(rng, income_files))
 
     roster = build_roster(world.enrolments, world.exits, world.seconds)
-    # Rosters carry the name, case and birth-date noise of the level, not its document noise.
-    quiet = replace(noise, roster_typo=0.0, roster_wrong_type=0.0)
-    written = written_roster(stream(seed, "rosters"), roster, world.population, layout, world.codes, noise=quiet,
-                             noise_rng=stream(seed, "noise_rosters"), taken=taken, programme=PROGRAMME)
-    written = written.with_columns(pl.int_range(pl.len()).alias("roster"), pl.lit(None, pl.Int64).alias("invalid"))
     claims = world.claims
     claims_written = claim_rows(claims, world.codes, layout, programme=PROGRAMME, resultado=OUTCOME,
                                 noise_labels=labels({TYPO_LABEL: claims.cosmetic == TYPO}, claims.size))
-    rows = {
-        ROSTERS: number_rows(with_invalid_rows(written, invalid, ROSTERS, layout, rng), layout, ROSTERS),
-        CLAIMS: number_rows(with_invalid_rows(claims_written, invalid, CLAIMS, layout, rng), layout, CLAIMS),
-    }
+    rows = programme_rows(roster=roster, population=world.population, layout=layout, codes=world.codes,
+                          programme=PROGRAMME, noise=noise, taken=taken, roster_rng=stream(seed, "rosters"),
+                          noise_rng=stream(seed, "noise_rosters"), claims_written=claims_written, invalid=invalid,
+                          rng=rng)
     files = write_operator_files(out_dir, layout, rows, world.codes, say, programme=PROGRAMME)
     names = RegistryNames.build(stream(seed, "registry_names"), world.population, noise,
                                 stream(seed, "noise_registry"))
@@ -120,7 +111,8 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
     say(f"habitanza_calle: {extracts.rows.height:,} income measurements in {len(extracts.records)} extracts")
 
     oracle = Oracle(Rules(), dated_listings(roster, rows[ROSTERS], world.codes, identity_key),
-                    _measurements(extracts), EXTREME_LINES, {world.codes[op]: [world.contract] for op in world.ops})
+                    delivered_measurements(extracts), EXTREME_LINES,
+                    {world.codes[op]: [world.contract] for op in world.ops})
     oracle_input, positions = oracle_claims(claims.month, claims.op, claims.fecha, rows[CLAIMS], world.codes,
                                             identity_key)
     last = index_month(timeline.last)
@@ -130,21 +122,15 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
                         codes=world.codes, contract_start=world.contract_start, last=timeline.last)
     truth_claims = claim_truth(labeller, decided, positions, person_ids.to_list())
     truth_claims += invalid_claims(rows[CLAIMS], invalid, world.extras)
-    person_of_key = {identity_key(kind, number): person_id for person_id, shown in
-                     zip(world.population.person_ids().to_list(), world.population.documents())
-                     for kind, number in shown}
-    listed = pl.DataFrame({"person": roster.person, "code": np.array(world.codes)[roster.op], "date": roster.date})
     return Added(
         files=files + extracts.records,
-        people=people_truth(world.population, world.extras, listed),
+        people=people_truth(world.population, world.extras, roster.listed(world.codes)),
         claims=pl.DataFrame(truth_claims),
-        unclaimed=unclaimed(oracle, decided, person_of_key, last),
+        unclaimed=unclaimed(oracle, decided, people_by_key(world.population), last),
         invalid=invalid_truth(invalid, rows, extracts.invalid_rows, None),
         records=[
-            operator_records(ROSTERS, rows[ROSTERS], world.population.person_ids(roster.person), world.extras,
-                             invalid),
-            operator_records(CLAIMS, rows[CLAIMS], person_ids.replace("", None), world.extras, invalid),
-            _income_records(extracts, world.population, world.extras, invalid),
+            *programme_records(rows, world.population.person_ids(roster.person), person_ids, world.extras, invalid),
+            registry_records(extracts.rows, INCOMES, extracts.invalid_rows, world.population, world.extras, invalid),
         ],
         roster_rows=rows[ROSTERS].height, claim_rows=rows[CLAIMS].height, enrolled=len(world.enrolments.person),
         exam_rows=0,
@@ -155,16 +141,11 @@ def _simulate(seed: int, people: int, timeline: Timeline, employment: Employment
               first_op: int, taken: set[str], noise: Noise) -> World:
     """People, operators, enrolments, measurements and the claims operators make of them."""
     size = max(MIN_PEOPLE, round(people * SHARE))
-    codes = operator_codes(first_op + operator_count(len(employment.codes)))
-    ops = np.arange(first_op, len(codes))
-    numbers = np.array(sorted(int(number) for number in taken if number.isdigit()), dtype=np.int64)
-    population = build_people(stream(seed, "people"), size, timeline, id_offset=first_person, taken=numbers)
-    extras = build_population(stream(seed, "extras"), INVALID_PEOPLE, timeline, id_offset=first_person + size,
-                              taken=np.concatenate([numbers, population.doc_number.astype(np.int64)]), only_cc=True)
-    taken |= set(population.doc_number.tolist()) | set(extras.doc_number.tolist())
-    enrolments = build_enrolments(stream(seed, "enrolments"), size, ops, codes, timeline)
-    exits = exit_listings(stream(seed, "exits"), enrolments, timeline)
-    contract = sample_contract(timeline)
+    codes, ops, population, extras, enrolments, exits, contract = programme_cast(
+        lambda part: stream(seed, part), size, timeline, first_op=first_op,
+        operators=operator_count(len(employment.codes)), first_person=first_person, taken=taken,
+        invalid_people=INVALID_PEOPLE, build_people=build_people, build_enrolments=build_enrolments,
+        exit_listings=exit_listings)
     contract_start = int(first_day(timeline.first - 1))
     stories = plan_stories(stream(seed, "stories"), enrolments, timeline, contract_start,
                            corrections=max(1, round(0.005 * len(enrolments.person))))
@@ -182,23 +163,3 @@ def _simulate(seed: int, people: int, timeline: Timeline, employment: Employment
                           typo_rate=noise.claim_typo)
     return World(timeline=timeline, codes=codes, ops=ops, population=population, extras=extras, enrolments=enrolments,
                  exits=exits, seconds=seconds, contract=contract, measurements=measurements, claims=claims)
-
-
-def _measurements(extracts: ExtractsWritten) -> dict:
-    """Delivered measurement rows by document as written."""
-    found: dict = {}
-    for kind, number, day, income, members, delivered in extracts.rows.select(
-            "tipo_documento", "numero_documento", "fecha_medicion", "ingreso_mensual_hogar", "personas_hogar",
-            "delivered").iter_rows():
-        found.setdefault(identity_key(kind, number), []).append(
-            Measurement(day, int(income), int(members), index_month(int(delivered))))
-    return found
-
-
-def _income_records(extracts: ExtractsWritten, population: Population, extras: Population, invalid) -> pl.DataFrame:
-    """One record per measurement row (a person has a few), then the invalid ones."""
-    rows = extracts.rows
-    mine = rows.with_columns(ids_of(population, rows["person"].to_numpy()).alias("person_id"),
-                             pl.lit(INCOMES).alias("source"), pl.lit(False).alias("quarantined"))
-    return pl.concat([as_records(mine).sort("source_file", "source_row"),
-                      quarantined_records(INCOMES, invalid, extracts.invalid_rows, extras)])

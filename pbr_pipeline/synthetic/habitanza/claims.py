@@ -20,17 +20,12 @@ import numpy as np
 
 from ..bilinguismo.exams import between
 from ..claims import ClaimBatch, TYPE_ALIASES, clip_month, send_twice
-from ..dated_claims import (BEFORE_ENROLMENT, FABRICATED, NOT_ENROLLED, OTHER_PROGRAMME, OWN, PLAIN, SECOND,
-                            DatedClaims, spell_oddly, with_copies, written_documents)
-from ..noise import how_many, mistype
-from ..operators import Enrolments, ExtraEnrolments
+from ..dated_claims import (BEFORE_ENROLMENT, FABRICATED, NOT_ENROLLED, OTHER_PROGRAMME, OWN, SECOND, TYPO,
+                            DatedClaims, misspell, with_copies, written_documents)
+from ..operators import Enrolments, ExtraEnrolments, claimed_by_another
 from ..population import Population
 from ..timeline import Timeline, last_day, month_of_day
 from .incomes import B_BELOW, F_CORRECTED, F_NONE, F_RISES, F_STAYS, Measurements, windows
-
-TYPO = 4
-"""A cosmetic code beside dated_claims' PLAIN, ALIAS, ZEROS and DOTS: a digit of the number
-mistyped (another person's document, or nobody's)."""
 
 _CLAIM_CHANCE = 0.85
 """How often the owner claims a rise it saw in an ordinary story ..."""
@@ -187,10 +182,7 @@ def _claims_on_others(rng, batch: _Batch, e: Enrolments, measurements: Measureme
 
     # An operator claims someone another operator enrolled, without enrolling the person itself.
     if len(ops) > 1:
-        alone = np.flatnonzero(~np.isin(e.person, seconds.person))
-        picked = rng.permutation(alone)[: max(1, round(0.01 * total))]
-        position = np.searchsorted(ops, e.op[picked])
-        other = ops[(position + rng.integers(1, len(ops), len(picked))) % len(ops)]
+        picked, other = claimed_by_another(rng, e, seconds.person, ops, max(1, round(0.01 * total)))
         day = some_day(len(picked))
         batch.add(np.ones(len(picked), bool), e.person[picked], other, day, claim_month(day), NOT_ENROLLED, picked,
                   -1)
@@ -212,7 +204,6 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
                      typo_rate: float) -> Claims:
     """Documents as written (the one shown on `fecha_resultado`), the odd spellings, the
     mistyped numbers and the claims sent twice."""
-    size = len(columns["person"])
     person, intent, fecha = columns["person"], columns["intent"], columns["fecha"]
     doc_type, doc_number = written_documents(rng, person, fecha, intent, population, employed, taken)
     stories = measurements.stories
@@ -224,25 +215,12 @@ def _write_documents(rng, columns: dict[str, np.ndarray], population: Population
     plainly = ordinary & (columns["row"] >= 0) & (delivered >= 0) & (columns["month"] >= delivered) & (
         fecha >= contract_start)
 
-    # Odd spellings go on plain true claims: a true claim written oddly is still true. One of
-    # each at least, and one claim of the pool always left written plainly.
-    cosmetic = np.full(size, PLAIN)
-    order = rng.permutation(np.flatnonzero(plainly))[:-1]
-    counts = [max(1, round(share * len(order))) for share in (0.06, 0.04, 0.03)]
-    aliases = order[: counts[0]]
-    rest = order[counts[0]:]
-    # Leading zeros only where the number is all digits and compared as a number (CC).
-    zeros = rest[doc_type[rest] == "CC"][: counts[1]]
-    dots = np.setdiff1d(rest, zeros, assume_unique=True)[: counts[2]]
-    spell_oddly(rng, doc_type, doc_number, cosmetic, aliases=aliases, zeros=zeros, dots=dots,
-                type_aliases=TYPE_ALIASES)
-    # A mistyped digit, on claims of households that never rose (the claim is rejected either way).
-    unfounded = np.flatnonzero(own & ~columns["certain"] & np.isin(story, (F_STAYS, F_NONE)) & (cosmetic == PLAIN))
-    typos = rng.permutation(unfounded)[: how_many(typo_rate, len(unfounded))]
-    for index in typos.tolist():
-        doc_number[index] = mistype(rng, doc_number[index], taken)
-    cosmetic[typos] = TYPO
+    # Odd spellings on plain true claims; a mistyped digit on claims of households that never rose.
+    unfounded = own & ~columns["certain"] & np.isin(story, (F_STAYS, F_NONE))
+    cosmetic = misspell(rng, doc_type, doc_number, plainly=plainly, unfounded=unfounded, typo_rate=typo_rate,
+                        taken=taken, type_aliases=TYPE_ALIASES)
 
+    size = len(person)
     soporte = np.where(rng.random(size) < 0.7, np.char.add("SEG-", rng.integers(10_000, 100_000, size).astype(str)),
                        "").astype(object)
     # Copies only of claims written with the person's document.

@@ -175,8 +175,8 @@ class Measurements:
     misses it), -1 for the others."""
 
 
-class _Collector(ClaimBatch):
-    """Measurement rows as they are drawn."""
+class MeasurementBatch(ClaimBatch):
+    """Income measurement rows as they are drawn (HABITANZA_CALLE's and EMPRENDIMIENTO's)."""
 
     def __init__(self) -> None:
         names = ("person", "day", "level", "role", "owner", "late")
@@ -198,7 +198,7 @@ def build_measurements(rng: np.random.Generator, enrolments: Enrolments, stories
     person, date, owner = e.person, e.date, np.arange(count)
     base, follow, aside = stories.baseline, stories.follow, stories.set_aside
     b_from, b_to, f_from, f_to = windows(date)
-    rows = _Collector()
+    rows = MeasurementBatch()
 
     # Baselines.
     usual = np.clip(date + rng.integers(-45, 26, count), b_from, b_to)

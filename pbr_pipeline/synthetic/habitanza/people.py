@@ -17,8 +17,7 @@ import numpy as np
 
 from .. import operators
 from ..operators import Enrolments, ExtraEnrolments, choose_enrolled, enrol_again, enrolments_in
-from ..population import CC, CE, PT, Population, draw_birth_days, draw_groups, draw_migrants, draw_names, \
-    new_population, unique_numbers
+from ..population import Population, draw_adults
 from ..timeline import Timeline
 
 MEN_SHARE = 0.86
@@ -36,33 +35,27 @@ def build_people(rng: np.random.Generator, size: int, timeline: Timeline, *, id_
                  taken: np.ndarray) -> Population:
     """`size` homeless adults; document numbers avoid `taken`."""
     sex = (rng.random(size) < MEN_SHARE).astype(np.uint8)
-    age = np.clip(np.round(rng.normal(41, 11, size)), 18, 70).astype(np.int64)
-    birth_month, birth, adult = draw_birth_days(rng, age, timeline)
-    draw = rng.random(size)
-    doc_type = np.select([draw < 0.12, draw < 0.14], [PT, CE], CC).astype(np.uint8)
-    numbers = unique_numbers(rng, doc_type, sex, 1970 + birth_month // 12, taken)
-    names = draw_names(rng, sex)
-    groups = draw_groups(rng, migrant=draw_migrants(rng, doc_type), disability=0.12, victim=0.18,
-                         head_candidates=(sex == 0) & (age >= 20), head_share=0.15, ethnic=0.05)
-    return new_population(id_offset=id_offset, sex=sex, birth=birth, adult=adult, doc_type=doc_type,
-                          numbers=numbers, names=names, groups=groups)
+    return draw_adults(rng, sex, timeline, age=(41, 11, 18, 70), pt=0.12, ce=0.02, id_offset=id_offset,
+                       taken=taken, disability=0.12, victim=0.18, head_share=0.15, ethnic=0.05)
 
 
 def build_enrolments(rng: np.random.Generator, size: int, ops: np.ndarray, codes: tuple[str, ...],
-                     timeline: Timeline) -> Enrolments:
+                     timeline: Timeline, *, carried_share: float = CARRIED_SHARE, carried_months: int = CARRIED_MONTHS,
+                     oldest_months: tuple[int, int] = OLDEST_MONTHS) -> Enrolments:
     """First enrolment (the owner's) of the enrolled people; `ops` are the programme's operator
     indices into `codes`. New enrolments thin out month by month; the carried-over cohort
-    thins out going back."""
+    (`carried_share` of them, from 1 to `carried_months` months before the first inbox month)
+    thins out going back, and a few are placed `oldest_months` (from, to exclusive) back."""
     count = round(size * ENROLLED_SHARE)
     person, op = choose_enrolled(rng, size, count, ops)
-    carried = rng.random(count) < CARRIED_SHARE
+    carried = rng.random(count) < carried_share
     span = timeline.last - timeline.first + 1
     decay = 0.8 ** np.arange(span)
     month = timeline.first + rng.choice(span, size=count, p=decay / decay.sum())
-    back = 0.93 ** np.arange(CARRIED_MONTHS)
-    old = timeline.first - 1 - rng.choice(CARRIED_MONTHS, size=count, p=back / back.sum())
+    back = 0.93 ** np.arange(carried_months)
+    old = timeline.first - 1 - rng.choice(carried_months, size=count, p=back / back.sum())
     oldest = np.flatnonzero(carried)[: max(3, count // 15)]
-    old[oldest] = rng.integers(timeline.first - OLDEST_MONTHS[1] + 1, timeline.first - OLDEST_MONTHS[0] + 1,
+    old[oldest] = rng.integers(timeline.first - oldest_months[1] + 1, timeline.first - oldest_months[0] + 1,
                                len(oldest))
     month = np.where(carried, old, month)
     return enrolments_in(rng, size, codes, person, op, month, timeline)

@@ -25,8 +25,9 @@ from ..invalid import InvalidRow
 from ..layout import INCOMES
 from ..pila import RegistryNames
 from ..population import Population
-from ..timeline import Timeline, date_series
+from ..timeline import Timeline, date_series, index_month
 from .incomes import FOLLOW_UP, Rows
+from .verdicts import Key, Measurement, identity_key
 
 COLUMNS: tuple[str, ...] = (
     "tipo_documento", "numero_documento", "primer_nombre", "segundo_nombre", "primer_apellido", "segundo_apellido",
@@ -84,3 +85,14 @@ def _cells(frame: pl.DataFrame, dates: str) -> pl.DataFrame:
     if dates == "dmy":
         amount = amount.map_elements(with_dots, return_dtype=pl.String)
     return cells(frame, dates, {"ingreso_mensual_hogar": amount})
+
+
+def delivered_measurements(extracts: ExtractsWritten) -> dict[Key, list[Measurement]]:
+    """Delivered measurement rows by document as written, as the oracles read them."""
+    found: dict[Key, list[Measurement]] = {}
+    for kind, number, day, income, members, delivered in extracts.rows.select(
+            "tipo_documento", "numero_documento", "fecha_medicion", "ingreso_mensual_hogar", "personas_hogar",
+            "delivered").iter_rows():
+        found.setdefault(identity_key(kind, number), []).append(
+            Measurement(day, int(income), int(members), index_month(int(delivered))))
+    return found

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from ..dated_claims import not_owned_label, spelling_label
+from ..dated_claims import gate_label, spelling_label
 from ..timeline import index_month, month_of, to_date
 from ..truth import dated_claim_truth, dated_unclaimed, people_rows, with_operators
-from .claims import TYPO, Claims
+from .claims import Claims
 from .incomes import (B_ABOVE, B_AFTER, B_AT_END, B_AT_LINE, B_AT_START, B_LATEST, B_NONE, F_AFTER_END, F_AT_END,
                       F_AT_LINE, F_AT_START, F_CORRECTED, F_EARLY, F_NONE, F_SHORT, F_STAYS, Measurements,
                       extreme_line, windows)
@@ -83,22 +83,12 @@ class Labeller:
 
     def label(self, index: int, duplicate_of: str | None) -> tuple[str, str]:
         claims, m = self.claims, self.m
-        if duplicate_of is not None:
-            return "DUPLICATE", f"repeats the claim in {duplicate_of}"
-        intent, enrolment, fecha = int(claims.intent[index]), int(claims.enrolment[index]), int(claims.fecha[index])
-        not_owned = not_owned_label(intent, enrolment, fecha, programme=PROGRAMME, enrolments=self.e,
-                                    codes=self.codes, before_enrolment="is the baseline measurement's date, before "
-                                                                      "the enrolment")
-        if not_owned is not None:
-            return not_owned
-        if claims.cosmetic[index] == TYPO:
-            # Not DOC_TYPO: EMPLEO's mistyped claims reach the second pass through PILA's names;
-            # no registry of this programme names people, so deterministic matching is the last word.
-            return "CLAIM_DOC_TYPO", ("a digit of the document number is mistyped: nobody enrolled that document, and "
-                                      "no registry of the programme names people to link it by")
-        if fecha < self.contract_start:
-            return "NO_CONTRACT", (f"the rise of {_date(fecha)} is before the contract began on "
-                                   f"{_date(self.contract_start)}")
+        gated = gate_label(claims, index, duplicate_of, programme=PROGRAMME, enrolments=self.e, codes=self.codes,
+                           before_enrolment="is the baseline measurement's date, before the enrolment",
+                           contract_start=self.contract_start, outcome="rise")
+        if gated is not None:
+            return gated
+        enrolment, fecha = int(claims.enrolment[index]), int(claims.fecha[index])
         start = int(self.e.date[enrolment])
         b_from, b_to, f_from, f_to = (int(day[0]) for day in windows(np.array([start])))
         facts = dict(day=_date(fecha), window=f"[{_date(f_from)}, {_date(f_to)}]")

@@ -32,6 +32,7 @@ import numpy as np
 import polars as pl
 
 from ..bilinguismo import Added
+from ..dated_verdicts import people_by_key
 from ..inbox import FileRecord, claim_rows, number_rows, with_invalid_rows, write_operator_files
 from ..invalid import InvalidRow
 from ..layout import CLAIMS, ROSTERS, Layout, plan_operator_files
@@ -166,9 +167,6 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
                         noisy=_noisy_people(delivery), old_rows=_old_rows(world))
     truth_claims = claim_truth(labeller, decided, linked_decided, positions, person_ids, timeline.last)
     truth_claims += _invalid_claims(numbered[CLAIMS], invalid, world.extras)
-    person_of_key = {identity_key(kind, number): person_id for person_id, shown in
-                     zip(world.population.person_ids().to_list(), world.population.documents())
-                     for kind, number in shown}
     listed = pl.concat(listed_frames)
     located = {row_id: (path, row) for row_id, path, row in delivery.rows.filter(pl.col("invalid").is_not_null())
                .select("invalid", "file", "source_row").iter_rows()}
@@ -176,7 +174,7 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
         files=files,
         people=people_truth(world.population, world.kind, world.extras, listed),
         claims=pl.DataFrame(truth_claims),
-        unclaimed=unclaimed(oracle, decided, person_of_key, last),
+        unclaimed=unclaimed(oracle, decided, people_by_key(world.population), last),
         invalid=invalid_truth(invalid, numbered, located, None),
         records=[
             pl.concat(roster_records).sort("source_file", "source_row"),
@@ -472,9 +470,9 @@ def _write_programme(out_dir: Path, seed: int, programme: int, world: World, cla
         CLAIMS: number_rows(with_invalid_rows(claim_frame, mine, CLAIMS, layout, rng), layout, CLAIMS),
     }
     files = write_operator_files(out_dir, layout, rows, codes, say, programme=name, roster_columns=ROSTER_COLUMNS)
-    listed = pl.DataFrame({"person": roster.person, "code": np.array(codes)[roster.op], "date": roster.date})
     return _Written(files, rows[ROSTERS].with_columns(pl.lit(programme).alias("programme_index")),
-                    rows[CLAIMS].with_columns(pl.lit(programme).alias("programme_index")), listed, roster.person)
+                    rows[CLAIMS].with_columns(pl.lit(programme).alias("programme_index")), roster.listed(codes),
+                    roster.person)
 
 
 def _corrections(world: World, claims: Claims) -> list[Correction]:

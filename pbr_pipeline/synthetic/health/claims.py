@@ -22,7 +22,7 @@ import numpy as np
 from ..claims import TYPE_ALIASES, ClaimBatch, Copies, send_twice
 from ..dated_claims import (ALIAS, BEFORE_ENROLMENT, COPY, DOTS, FABRICATED, NOT_ENROLLED, OTHER_PROGRAMME, OWN, PLAIN,
                             SECOND, ZEROS, DatedClaims, spell_oddly, with_copies, written_documents)
-from ..operators import Enrolments, ExtraEnrolments
+from ..operators import Enrolments, ExtraEnrolments, claimed_by_another
 from ..population import Population
 from ..timeline import Timeline, last_day, month_of_day
 
@@ -145,10 +145,7 @@ def build_claims(rng: np.random.Generator, *, intentions: list[Intentions], popu
                   claim_month(day), NOT_ENROLLED, -1)
         # An operator claims someone another operator enrolled, without enrolling the person.
         if len(programme_ops) > 1:
-            alone = np.flatnonzero(~np.isin(e.person, second.person))
-            picked = rng.permutation(alone)[: max(1, round(0.005 * total))]
-            position = np.searchsorted(programme_ops, e.op[picked])
-            other = programme_ops[(position + rng.integers(1, len(programme_ops), len(picked))) % len(programme_ops)]
+            picked, other = claimed_by_another(rng, e, second.person, programme_ops, max(1, round(0.005 * total)))
             day = some_day(len(picked))
             batch.add(np.ones(len(picked), bool), e.person[picked], p, other, day, claim_month(day), NOT_ENROLLED,
                       picked)

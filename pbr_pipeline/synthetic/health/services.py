@@ -8,7 +8,7 @@ prenatal care between weeks 6 and 14 and is seen at weeks 8, 12, 16, 20, 24, 28,
 and 38 (a few days either way, missing one now and then) until she gives birth at 38-41
 weeks (a few before). A control is a consultation with purpose 23 and a Z34 diagnosis (or a
 pregnancy condition such as gestational diabetes), or with a Z34 diagnosis and another
-purpose; one control day in ten also brings an ultrasound or a blood count the same day, and
+purpose; one control day in twenty also brings an ultrasound or a blood count the same day, and
 the dispensing pharmacy hands her folic acid most months. The birth is a stay, a delivery
 procedure and a newborn row (with the number of controls), then a postpartum check. Stories:
 - FULL: every control after E happens (four or more);
@@ -273,7 +273,7 @@ def pregnancy_services(rng: np.random.Generator, rows: _Collector, pregnancies: 
         rows.add(mask, p.person, day, service, dx, home, ROLE_CONTROL, p.enrolment, purpose=purpose, minute=minute)
         # A test the same day (an ultrasound or a blood count): a second control row on a day
         # that counts once.
-        test = mask & (rng.random(size) < 0.1)
+        test = mask & (rng.random(size) < 0.05)
         # Never on the control a note corrects later: that day must stop counting.
         test &= ~((p.story == CORRECTED) & (day == p.controls_after()[:, 3]))
         test_dx = np.where(high, dx, _pick(rng, c.NORMAL_PREGNANCY, size))
