@@ -412,7 +412,7 @@ def test_the_conservation_check_counts_each_rips_file_under_its_published_name()
     validated = validate_table(ingested.frame, table)
     counted = ["source_file", "source_sha256"]
     per_file = row_conservation(ingested.frame.select(counted), validated.valid.select(counted), validated.rejected, table)
-    assert per_file.height == 12
+    assert per_file.height == len(ingested.files) >= 3  # one row per file read: JSON invoices and a flat CSV
     assert per_file["conserved"].all()
     assert per_file["rows_read"].sum() == ingested.frame.height
     assert not per_file["source_file"].str.contains(r"\.json$|\.csv$").any()  # names withheld
