@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pbr_pipeline.intake.input_table import InputTable
+from pbr_pipeline.programmes.income import first_follow_up
 from pbr_pipeline.programmes.spec import UNIT, Facts, Programme, Registry, Whole, parameter
 from pbr_pipeline.verify.evidence import evidence_rows, verdict
 from schemas.outcomes import NO_BASELINE, NO_YIELD_RISE, PENDING, REJECTED, VERIFIED
@@ -101,15 +102,8 @@ def evidence(facts: Facts) -> pl.DataFrame:
     same_area = (pl.col("area_m2") - pl.col("baseline_m2")).abs() * 100 <= pl.col("area_tolerance_percent") * pl.col("baseline_m2")
     risen = (pl.col("production_kg") * pl.col("baseline_m2") * 100
              >= pl.col("baseline_kg") * pl.col("area_m2") * (100 + pl.col("yield_rise_percent")))
-    rises = in_follow_up & (pl.col("crop") == pl.col("baseline_crop")) & same_area & risen
-    first_rise = (
-        compared.filter(rises)
-        .sort("claim_id", "measured_on", "source_file", "source_row")
-        .group_by("claim_id", maintain_order=True)
-        .first()
-        .select("claim_id", pl.col("measured_on").alias("risen_on"), pl.col("source_file").alias("risen_file"),
-                pl.col("source_row").alias("risen_row"))
-    )
+    # The same window columns as the income rules: their "first follow-up that shows it" serves.
+    first_rise = first_follow_up(compared, (pl.col("crop") == pl.col("baseline_crop")) & same_area & risen, "risen")
     frame = claims.join(baselines, on="claim_id", how="left").join(first_rise, on="claim_id", how="left")
     seen = pl.col("baseline_kg").is_not_null()
     decided = (
