@@ -210,6 +210,8 @@ CONTRACT_TERMS = {
     "SALUD_TRANSMISIBLES": "milestones:\n  CASO_ADHERENTE: {price_cop: 1500000}\n",
     "HABITANZA_CALLE": "milestones:\n  SUPERA_POBREZA_EXTREMA: {price_cop: 3000000}\n",
     "EMPRENDIMIENTO": "milestones:\n  EMPRENDIMIENTO_CREADO: {price_cop: 1500000}\n  AUMENTO_INGRESOS: {price_cop: 2000000}\n",
+    "CREDITO_MIPYME": "milestones:\n  CREDITO_DESEMBOLSADO: {price_cop: 800000}\n",
+    "AGRO": "milestones:\n  AUMENTO_PRODUCTIVIDAD: {price_cop: 5000000}\n",
 }
 
 

@@ -16,6 +16,7 @@ from pbr_pipeline.intake.file_names import withheld_file_name
 from pbr_pipeline.identity.matching import canonical_document
 from pbr_pipeline.core.keys import person_key_secret, with_person_keys
 from pbr_pipeline.core.warehouse import read_partition, scan_table
+from test_synthetic import read_operator_file
 
 TRUTH = SAMPLE_DATA_DIR / "ground_truth"
 LAST = "2025-08"
@@ -318,3 +319,39 @@ def test_the_sample_pays_businesses_that_last_and_the_incomes_that_rise_after_th
     adjustments = scan_table(sample_warehouse.warehouse, "adjustments").collect().filter(
         pl.col("programme") == "EMPRENDIMIENTO")
     assert adjustments.select("outcome", "reason").rows() == [("EMPRENDIMIENTO_CREADO", "WITHDRAWN")]
+
+
+def test_the_sample_pays_firms_and_producer_units_under_their_own_keys(sample_warehouse):
+    payments = _all(sample_warehouse, "payments").filter(pl.col("programme").is_in(["CREDITO_MIPYME", "AGRO"]))
+    prices = dict(payments.group_by("outcome").agg(pl.col("base_price_cop").unique()).iter_rows())
+    assert {outcome: sorted(values) for outcome, values in prices.items()} == {
+        "CREDITO_DESEMBOLSADO": [800_000], "AUMENTO_PRODUCTIVIDAD": [5_000_000]}
+    # No premiums for firms or units, and one payment per subject and outcome.
+    assert set(payments["premium_percent"]) == {0}
+    assert payments.select("person_key", "outcome").is_unique().all()
+    registry = {"CREDITO_DESEMBOLSADO": "credit_disbursements", "AUMENTO_PRODUCTIVIDAD": "productivity_measurements"}
+    for outcome, rows in payments.select("outcome", "evidence_rows").iter_rows():
+        assert {row["registry"] for row in rows if row["counts"]} == {registry[outcome]}, (outcome, rows)
+    # A firm's key is the key of its NIT, a unit's the key of its id: the ground truth's subjects.
+    people = pl.read_csv(TRUTH / "people.csv", infer_schema=False)
+    subjects = people.filter(pl.col("tipo_documento").is_in(["NIT", "UP"]))
+    keys = with_person_keys(subjects.select(pl.col("tipo_documento").alias("document_type"),
+                                            pl.col("numero_documento").alias("document_number"))
+                            .with_columns(canonical_document()), person_key_secret())
+    assert set(payments["person_key"]) <= set(keys["person_key"])
+    # Neither a NIT, a firm's name (razon_social, on the rosters) nor a unit id reaches an analyst table.
+    names = set()
+    for path in SAMPLE_DATA_DIR.glob("inbox/*/inscripciones/*_credito_mipyme_*.csv"):
+        _, records = read_operator_file(path)
+        names |= {record["razon_social"] for record in records.values() if record.get("razon_social")}
+    clear = set(subjects["numero_documento"]) | names
+    assert len(names) > 20 and len(clear) > 100
+    for table in ANALYST_TABLES:
+        leaked = _text_values(_all(sample_warehouse, table)) & clear
+        assert not leaked, (table, sorted(leaked)[:5])
+
+
+def test_the_committed_sample_holds_under_two_megabytes():
+    files = [path for path in SAMPLE_DATA_DIR.parent.rglob("*") if path.is_file()]
+    assert SAMPLE_DATA_DIR.parent.name == "data" and len(files) > 200
+    assert sum(path.stat().st_size for path in files) < 2_000_000

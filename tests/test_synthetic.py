@@ -21,7 +21,9 @@ import pytest
 
 from pbr_pipeline.core.months import add_months, parse_month_range
 from pbr_pipeline.synthetic import HIGH, LEVELS, NONE, REALISTIC, Noise, generate
+from pbr_pipeline.synthetic.agro import SCENARIOS as AGRO_LABELS
 from pbr_pipeline.synthetic.bilinguismo import SCENARIOS as BILINGUISMO_LABELS
+from pbr_pipeline.synthetic.credito import SCENARIOS as CREDITO_LABELS
 from pbr_pipeline.synthetic.emprendimiento.truth import GATE_SCENARIOS as EMPRENDIMIENTO_GATES
 from pbr_pipeline.synthetic.emprendimiento.truth import SCENARIOS as EMPRENDIMIENTO_LABELS
 from pbr_pipeline.synthetic.habitanza import SCENARIOS as HABITANZA_LABELS
@@ -57,10 +59,12 @@ def fold(text: str) -> str:
 
 
 def number_key(kind: str, number: str) -> tuple[str, str]:
-    """A document as matching compares it: aliases resolved, TI folded into CC, dots, spaces and
-    dashes dropped, and leading zeros dropped from digits-only numbers."""
+    """A document as matching compares it: aliases resolved, TI folded into CC, a NIT's `-DV`
+    dropped, dots, spaces and dashes dropped, and leading zeros dropped from digits-only numbers."""
     kind = re.sub(r"[.\s]", "", kind).upper()
     kind = {"PPT": "PT", "PEP": "PE", "TI": "CC"}.get(kind, kind)
+    if kind == "NIT":
+        number = re.sub(r"-\d$", "", number)  # typed without its check digit
     number = re.sub(r"[.\s-]", "", number)
     if kind in {"CC", "RC", "SC", "NIT"}:
         number = number.lstrip("0") or "0"
@@ -337,7 +341,7 @@ def test_refuses_a_folder_that_already_holds_data(out):
 def test_inbox_layout_follows_formats_md(out, truth):
     inbox = sorted(str(p.relative_to(out)) for p in (out / "inbox").rglob("*") if p.is_file())
     folders = ("inscripciones|reportes|registros/pila|registros/examenes_ingles|registros/rips|registros/mediciones_ingreso|"
-               "registros/registro_mercantil")
+               "registros/registro_mercantil|registros/desembolsos_credito|registros/mediciones_productividad")
     pattern = re.compile(rf"inbox/(\d{{4}}-\d{{2}})/({folders})/[^/]+\.(csv|xlsx|parquet|json)")
     for path in inbox:
         match = pattern.fullmatch(path)
@@ -347,7 +351,7 @@ def test_inbox_layout_follows_formats_md(out, truth):
     for month in MONTHS:
         kinds = set(truth["files"].filter(pl.col("month") == month)["kind"])
         assert kinds == {"inscripciones", "reportes", "pila", "examenes_ingles", "rips", "mediciones_ingreso",
-                         "registro_mercantil"}, month
+                         "registro_mercantil", "desembolsos_credito", "mediciones_productividad"}, month
     assert (out / "reference/smmlv.csv").read_text() == (
         "anio,valor\n2023,1160000\n2024,1300000\n2025,1423500\n2026,1750905\n")
     lines = (out / "reference/lineas_pobreza.csv").read_text().splitlines()
@@ -493,11 +497,12 @@ def test_claims_ground_truth_points_at_real_rows(truth, operator_files):
         assert record["operador"] == claim["operador"]
         assert record["resultado"] == claim["resultado"]
         assert record["programa"] == next((programme for programme in ("BILINGUISMO", "SALUD_MATERNA", "SALUD_TRANSMISIBLES",
-                                                                       "HABITANZA_CALLE", "EMPRENDIMIENTO")
+                                                                       "HABITANZA_CALLE", "EMPRENDIMIENTO",
+                                                                       "CREDITO_MIPYME", "AGRO")
                                            if f"_{programme.lower()}_" in claim["source_file"]), "EMPLEO")
         seen.add((claim["source_file"], int(claim["source_row"])))
-        if not claim["person_id"]:
-            continue
+        if not claim["person_id"] or claim["scenario"] == "NIT_WITH_CHECK_DIGIT":
+            continue  # a NIT written with its check digit: test_synthetic_credito_agro
         held = {number_key(*doc.split(":")) for doc in people[claim["person_id"]].split("|")}
         written = number_key(record["tipo_documento"], record["numero_documento"])
         if claim["scenario"] in {"DOC_TYPO", "DOC_WRONG_TYPE", "CLAIM_DOC_TYPO"}:
@@ -514,8 +519,9 @@ def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pi
     invalid = truth["invalid_rows"].select("source_file", "source_row", "column", "rule")
     for path, row, column, rule in invalid.iter_rows():
         if any(mark in path for mark in ("_salud_", "/registros/rips/", "_habitanza_calle_", "/mediciones_ingreso/",
-                                         "_emprendimiento_", "/registro_mercantil/")):
-            continue  # the health programmes', HABITANZA_CALLE's and EMPRENDIMIENTO's rows: their own test files
+                                         "_emprendimiento_", "/registro_mercantil/", "_credito_mipyme_",
+                                         "/desembolsos_credito/", "_agro_", "/mediciones_productividad/")):
+            continue  # the programmes added after BILINGUISMO: their own test files
         rules.add(rule)
         if not row:
             facts, _ = read_operator_file(out / path)
@@ -552,7 +558,8 @@ def test_invalid_rows_point_at_the_offending_cell(out, truth, operator_files, pi
 def test_every_scenario_appears(truth):
     assert SCENARIOS <= set(truth["claims"]["scenario"])
     assert set(truth["claims"]["scenario"]) <= set(LABELS) | set(BILINGUISMO_LABELS) | set(HABITANZA_LABELS) | {
-        scenario for scenarios in (*HEALTH_LABELS.values(), *EMPRENDIMIENTO_LABELS.values(), EMPRENDIMIENTO_GATES)
+        scenario for scenarios in (*HEALTH_LABELS.values(), *EMPRENDIMIENTO_LABELS.values(), EMPRENDIMIENTO_GATES,
+                                   CREDITO_LABELS, AGRO_LABELS)
         for scenario in scenarios}
     assert truth["outcomes_unclaimed"].height > 0
 
@@ -586,7 +593,7 @@ def test_verdicts_agree_with_scenarios(truth):
         "REGISTRY_CORRECTION": {"REJECTED/NO_FORMAL_JOB", "REJECTED/NOT_RETAINED", "REJECTED/NOT_ADDITIONAL"},
     }
     for claim in truth["claims"].filter(~pl.col("source_file").str.contains(
-            "_bilinguismo_|_salud_|_habitanza_calle_|_emprendimiento_")).iter_rows(named=True):
+            "_bilinguismo_|_salud_|_habitanza_calle_|_emprendimiento_|_credito_mipyme_|_agro_")).iter_rows(named=True):
         scenario = claim["scenario"]
         if scenario in final:
             assert f"{claim['final_status']}/{claim['final_reason']}" in final[scenario], claim
@@ -619,13 +626,15 @@ def test_someone_is_enrolled_by_two_operators(truth, operator_files):
 
 
 def owners_from_rosters(operator_files) -> dict[tuple[str, str], tuple[str, str]]:
-    """Per document as matching reads it: the earliest (enrolment date, operator) in the rosters as written."""
+    """Per document as matching reads it (a producer unit's as `UP`, its id): the earliest
+    (enrolment date, operator) in the rosters as written."""
     owner: dict[tuple[str, str], tuple[str, str]] = {}
     for path, (_, records) in operator_files.items():
         if "/inscripciones/" in path:
             for record in records.values():
                 if record.get("fecha_inscripcion"):
-                    key = number_key(record["tipo_documento"], record["numero_documento"])
+                    unit = record.get("unidad_productiva")
+                    key = number_key("UP", unit) if unit else number_key(record["tipo_documento"], record["numero_documento"])
                     listing = (day_iso(record["fecha_inscripcion"]), record["operador"])
                     owner[key] = min(owner.get(key, listing), listing)
     return owner
@@ -791,7 +800,7 @@ def check_recorded_noise(records: pl.DataFrame, operator_files, pila: pl.DataFra
             row = operator_files[record["source_file"]][1][record["source_row"]]
             kind, number = row["tipo_documento"], row["numero_documento"]
             shown = set()
-            if record["source"] == "inscripciones":
+            if record["source"] == "inscripciones" and kind != "NIT":  # a firm's rows: no names, no birth date
                 shown = name_noise(tuple(row.get(name, "") for name in names), true_names)
                 shown |= birth_noise(row["fecha_nacimiento"], person["fecha_nacimiento"])
                 changed = "case_changed" in recorded(record["noise"])

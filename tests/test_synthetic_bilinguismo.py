@@ -367,9 +367,10 @@ def test_calendar_months_clamp_to_the_month_end():
 # The employment data stays as it was -----------------------------------------------------
 
 ADDED_AFTER = ("bilinguismo", "examenes_ingles", "_salud_", "/rips/", "_habitanza_calle_", "/mediciones_ingreso/",
-               "_emprendimiento_", "/registro_mercantil/")
+               "_emprendimiento_", "/registro_mercantil/", "_credito_mipyme_", "/desembolsos_credito/", "_agro_",
+               "/mediciones_productividad/")
 """Marks of the files of the programmes added after the employment one (BILINGUISMO, then the
-health programmes, then HABITANZA_CALLE and EMPRENDIMIENTO)."""
+health programmes, then HABITANZA_CALLE and EMPRENDIMIENTO, then CREDITO_MIPYME and AGRO)."""
 
 
 def employment_digests(root: Path) -> dict[str, str]:
@@ -388,7 +389,8 @@ def employment_digests(root: Path) -> dict[str, str]:
             kept = lines[:first]
         else:
             marks = ((b",CERTIFICACION_B1,", b",CONTROLES_PRENATALES,", b",CASO_ADHERENTE,", b",SUPERA_POBREZA_EXTREMA,",
-                      b",EMPRENDIMIENTO_CREADO,", b",AUMENTO_INGRESOS,")
+                      b",EMPRENDIMIENTO_CREADO,", b",AUMENTO_INGRESOS,", b",CREDITO_DESEMBOLSADO,",
+                      b",AUMENTO_PRODUCTIVIDAD,")
                      if name == "outcomes_unclaimed" else tuple(mark.encode() for mark in ADDED_AFTER))
             kept = [line for line in lines if not any(mark in line for mark in marks)]
         digests[f"ground_truth/{name}.csv"] = hashlib.sha256(b"".join(kept)).hexdigest()

@@ -57,7 +57,7 @@ from .corrections import take_back_a_verified_month
 from .truth import claim_truth, invalid_truth, people_truth, unclaimed_outcomes, write_ground_truth
 from .verdicts import Judge, decide, identity_key, key_periods, linked_rosters, person_keys, roster_listings
 from .world import INVALID_PEOPLE, World, simulate, stream
-from . import bilinguismo, emprendimiento, habitanza, health
+from . import agro, bilinguismo, credito, emprendimiento, habitanza, health
 
 __all__ = ["GenerationSummary", "generate", "Noise", "NONE", "LOW", "REALISTIC", "HIGH", "LEVELS"]
 
@@ -81,6 +81,10 @@ class GenerationSummary:
     """Services in the `rips` files (JSON and CSV; corrections and invalid rows counted)."""
     income_rows: int
     """Rows of the `mediciones_ingreso` extracts (corrections and invalid rows counted)."""
+    disbursement_rows: int
+    """Rows of the `desembolsos_credito` extracts (corrections and invalid rows counted)."""
+    productivity_rows: int
+    """Rows of the `mediciones_productividad` extracts (corrections and invalid rows counted)."""
     files_written: int
     """Inbox files written."""
     records: int
@@ -158,7 +162,20 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
         first_op=len(world.codes) + bilinguismo.operator_count(len(world.codes))
         + 2 * health.operator_count(len(world.codes)) + habitanza.operator_count(len(world.codes)),
         taken=taken, noise=noise, say=say)
-    more = (added, cared, homeless, entrepreneurs)
+    first_op = (len(world.codes) + bilinguismo.operator_count(len(world.codes))
+                + 2 * health.operator_count(len(world.codes)) + habitanza.operator_count(len(world.codes))
+                + emprendimiento.operator_count(len(world.codes)))
+    first_person = (people + INVALID_PEOPLE + added.people.height + cared.people.height + homeless.people.height
+                    + entrepreneurs.people.height)
+    firms = credito.simulate_and_write(out_dir, seed=seed, people=people, timeline=timeline,
+                                       employment_operators=len(world.codes), first_person=first_person,
+                                       first_op=first_op, taken=taken, say=say)
+    units = agro.simulate_and_write(out_dir, seed=seed, people=people, timeline=timeline,
+                                    employment_operators=len(world.codes),
+                                    first_person=first_person + firms.people.height,
+                                    first_op=first_op + credito.operator_count(len(world.codes)),
+                                    taken=taken, noise=noise, say=say)
+    more = (added, cared, homeless, entrepreneurs, firms, units)
     claims = claim_truth(world, judge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid,
                          linked_rosters(sent.roster, sent.rows[ROSTERS]), noisy)
     invalid = invalid_truth(sent.invalid, sent.rows, pila_rows, sent.broken)
@@ -189,6 +206,8 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
         rips_rows=sum(record.data_rows for record in cared.files if record.kind == "rips"),
         income_rows=sum(record.data_rows for part in (homeless, entrepreneurs) for record in part.files
                         if record.kind == INCOMES),
+        disbursement_rows=sum(record.data_rows for record in firms.files if record.kind == credito.DISBURSEMENTS),
+        productivity_rows=sum(record.data_rows for record in units.files if record.kind == agro.MEASUREMENTS),
         files_written=len(files) + sum(len(part.files) for part in more), records=sum(part.height for part in records),
     )
     say(f"done: {summary.files_written} inbox files, {summary.claims:,} claims, {summary.pila_rows:,} pila rows")

@@ -14,8 +14,8 @@ import numpy as np
 from .timeline import Timeline, index_month
 
 ROSTERS, CLAIMS, PILA, EXAMS, INCOMES = "inscripciones", "reportes", "pila", "examenes_ingles", "mediciones_ingreso"
-BUSINESSES = "registro_mercantil"
-REGISTRIES = (PILA, EXAMS, INCOMES, BUSINESSES)
+BUSINESSES, CREDITS, PRODUCTIVITY = "registro_mercantil", "desembolsos_credito", "mediciones_productividad"
+REGISTRIES = (PILA, EXAMS, INCOMES, BUSINESSES, CREDITS, PRODUCTIVITY)
 """Registry folders under `registros/`."""
 
 

@@ -29,9 +29,9 @@ class Ids:
 
 
 def plan_registry_files(rng: np.random.Generator, timeline: Timeline, kind: str, stem: str) -> dict[int, ExtractFile]:
-    """One extract a month, `inbox/<M>/registros/<kind>/<stem>_<M>.csv|parquet` (half the CSV
-    ones with `;` and DD/MM/YYYY dates)."""
-    return plan_extract_files(rng, timeline, f"registros/{kind}", stem, (0.4, 0.75))
+    """One CSV extract a month, `inbox/<M>/registros/<kind>/<stem>_<M>.csv` (the programmes'
+    extracts are small; half of them with `;` and DD/MM/YYYY dates, the first two with `,`)."""
+    return plan_extract_files(rng, timeline, f"registros/{kind}", stem, (0.5, 1.0), first_parquet=False)
 
 
 def corrected(decided: list[Decided], as_first_reported: Iterable[Decided]) -> dict[tuple[str, int], bool]:

@@ -23,7 +23,7 @@ from .timeline import Timeline, first_day, index_month, last_day, to_date
 _STREAMS = ("population", "extras", "employers", "enrolments", "exits", "spells", "seconds", "special", "claims",
             "layout", "rosters", "registry_names", "invalid", "withdrawal",
             "renewals", "noise_claims", "noise_rosters", "noise_registry", "bilinguismo", "health", "habitanza",
-            "emprendimiento")
+            "emprendimiento", "credito", "agro")
 """New streams go at the end: a stream's seed is its position."""
 
 INVALID_PEOPLE = 9

@@ -7,9 +7,9 @@ stream of its own split into parts, its producers hold document numbers nobody e
 its operators are numbered after the others' (a third as many as the employment operators, at
 least one). `simulate_and_write` writes
 
-    inbox/<M>/inscripciones/op-NNN_agro_<M>.csv|xlsx    rosters: the producer and `unidad_productiva`
-    inbox/<M>/reportes/op-NNN_agro_<M>.csv|xlsx         AUMENTO_PRODUCTIVIDAD claims (the producer; soporte: the unit)
-    inbox/<M>/registros/mediciones_productividad/mediciones_productividad_<M>.csv|parquet
+    inbox/<M>/inscripciones/op-NNN_agro_<M>.csv         rosters: the producer and `unidad_productiva`
+    inbox/<M>/reportes/op-NNN_agro_<M>.csv              AUMENTO_PRODUCTIVIDAD claims (the producer; soporte: the unit)
+    inbox/<M>/registros/mediciones_productividad/mediciones_productividad_<M>.csv   (`,` or `;` with DD/MM/YYYY)
 
 and returns the rows it adds to the ground truth: producers are people of people.csv, units rows
 of kind AGRO_UNIT (document `UP:<unit id>`); a claim's person is the producer it names, an
@@ -34,7 +34,7 @@ from ..bilinguismo import Added
 from ..dated_claims import OWN
 from ..extracts import cells, write_extracts
 from ..inbox import claim_rows, number_rows, with_invalid_rows, write_operator_files
-from ..layout import CLAIMS, ROSTERS, Layout, plan_operator_files
+from ..layout import CLAIMS, CSV_SHAPES, ROSTERS, Layout, plan_operator_files
 from ..noise import Noise
 from ..operators import enrol_again, exit_listings, operator_codes
 from ..population import build_population
@@ -43,12 +43,12 @@ from ..rosters import ROSTER_COLUMNS, build_roster, written_roster
 from ..subjects import Ids, corrected, plan_registry_files
 from ..timeline import Timeline, date_series, first_day, index_month, to_date
 from ..truth import dated_claim_truth, invalid_claims, invalid_truth
-from ..world import operators_beside, sample_contract
+from ..world import operators_beside, part_stream, sample_contract
 from .claims import Claims, build_claims, read_measurements
 from .invalid import INVALID_PEOPLE, MEASUREMENTS, PROGRAMME, build_invalid_rows
 from .measurements import Measurements, build_measurements, with_corrections
 from .truth import OUTCOME, SCENARIOS, Labeller, people_truth
-from .units import Units, build_enrolments, build_producers, build_units, draw_stories
+from .units import RISES, Units, build_enrolments, build_producers, build_units, draw_stories
 from .verdicts import UNIT, Measurement, Oracle, Rules, UnitClaim, UnitListing, identity_key
 
 __all__ = ["SCENARIOS", "enrolled_count", "operator_count", "simulate_and_write", "PROGRAMME", "OUTCOME",
@@ -58,7 +58,8 @@ SHARE = 0.0003
 """Units enrolled per person of the employment population (the Plan's 30 units three times over at
 300,000 people) ..."""
 MIN_UNITS = 45
-"""... and at least this many, so that a small data set shows every scenario."""
+"""... and at least this many, which still shows every scenario and keeps the committed sample
+small."""
 REGISTRY_ONLY_SHARE = 0.1
 """Units only the extension service measures, per enrolled unit."""
 
@@ -68,15 +69,14 @@ MEASUREMENT_COLUMNS: tuple[str, ...] = ("tipo_documento", "numero_documento", "u
 SCHEMA = pa.schema([*((name, pa.string()) for name in MEASUREMENT_COLUMNS[:4]), ("fecha_medicion", pa.date32()),
                     ("produccion_kg", pa.int64()), ("area_ha", pa.string())])
 
-STREAM = 22
-"""The programme's random stream beside the generator's streams (world._STREAMS)."""
 _PARTS = ("units", "producers", "extras", "enrolments", "stories", "measurements", "exits", "seconds", "claims",
           "corrections", "layout", "registry_layout", "rosters", "noise_rosters", "measurement_rows", "invalid")
 """The parts of the programme's stream; new parts go at the end."""
 
 
 def stream(seed: int, part: str) -> np.random.Generator:
-    return np.random.default_rng([seed, STREAM, _PARTS.index(part)])
+    """The random stream of one part of the programme, inside the generator's `agro` stream."""
+    return part_stream(seed, "agro", _PARTS, part)
 
 
 operator_count = operators_beside
@@ -130,13 +130,13 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
     own = claims.intent == OWN
     claimed_rises = {int(beliefs.rise[unit]): rows.production[beliefs.baseline[unit]] * 10_000
                      / rows.area[beliefs.baseline[unit]]
-                     for unit in set(claims.unit[own].tolist()) if beliefs.rise[unit] >= 0}
+                     for unit in set(claims.unit[own].tolist()) if beliefs.rise[unit] >= 0 and story[unit] == RISES}
     rows = with_corrections(stream(seed, "corrections"), rows, claimed_rises, timeline)
     say(f"agro: {units.count:,} units of {producer_count:,} producers, {enrolled:,} enrolled by {len(ops)} operators, "
         f"{rows.size:,} measurements")
 
     layout = Layout(plan_operator_files(stream(seed, "layout"), codes[first_op:], timeline, PROGRAMME,
-                                        first_op=first_op), {})
+                                        first_op=first_op, shapes=CSV_SHAPES), {})
     plans = plan_registry_files(stream(seed, "registry_layout"), timeline, MEASUREMENTS, MEASUREMENTS)
     rng = stream(seed, "invalid")
     csv_months = [month for month, plan in sorted(plans.items()) if plan.fmt == "csv"]

@@ -136,8 +136,14 @@ def build_claims(rng: np.random.Generator, *, producers: Population, units: Unit
                                            np.where(rng.random(count) < 0.7, SUPPORT_AS_LISTED, SUPPORT_LOWER),
                                            NO_SUPPORT),
                        np.where(rng.random(count) < 0.2, SUPPORT_AS_LISTED, NO_SUPPORT))
-    # At least one claim of a second unit says nothing of the unit (so the first unit is judged).
+    # At least one second unit is claimed, and one such claim says nothing of the unit (so the
+    # first unit is judged).
     second_unit = np.r_[False, producer[1:] == producer[:-1]]
+    soonest = np.maximum.reduce([rows.delivered[np.maximum(row, 0)], e.received, np.full(count, first)])
+    claimable = np.flatnonzero(second_unit & (row >= 0) & (soonest <= last)
+                               & (fecha >= contract_start - EARLIEST_CLAIM_DAYS))
+    if len(claimable) and not (claim & second_unit & (month <= last)).any():
+        claim[claimable[0]], month[claimable[0]] = True, soonest[claimable[0]]
     claimed_second = np.flatnonzero(claim & second_unit & (month <= last))
     if len(claimed_second) and not (support[claimed_second] == NO_SUPPORT).any():
         support[claimed_second[0]] = NO_SUPPORT

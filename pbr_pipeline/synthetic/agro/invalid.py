@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..invalid import InvalidRow, ProgrammeDraws, add_row
-from ..layout import CLAIMS, ROSTERS
+from ..layout import CLAIMS, PRODUCTIVITY, ROSTERS
 from ..population import Population
 from ..timeline import Timeline, first_day, to_date
 
 PROGRAMME = "AGRO"
-MEASUREMENTS = "mediciones_productividad"
+MEASUREMENTS = PRODUCTIVITY
 INVALID_PEOPLE = 6
 """Extra producers, one per invalid row."""
 

@@ -120,7 +120,11 @@ def with_corrections(rng: np.random.Generator, rows: Measurements, forced: dict[
     the yield of the baseline they were compared with, kg/ha), its harvest brought back to about
     that yield after the run that could verify it."""
     seen_from = np.maximum(rows.delivered, month_of_day(rows.day) + 1)
-    fits = np.array(sorted(row for row in forced if seen_from[row] + 1 <= timeline.last), dtype=np.int64)
+    yield_kg_ha = rows.production * 10_000 / rows.area
+    # Only a rise no later visit of the unit repeats: bringing it back changes the claim's verdict.
+    fits = np.array(sorted(row for row, baseline in forced.items() if seen_from[row] + 1 <= timeline.last
+                           and not ((rows.unit == rows.unit[row]) & (rows.day > rows.day[row])
+                                    & (yield_kg_ha >= baseline * 1.15)).any()), dtype=np.int64)
     chosen_forced = rng.permutation(fits)[:1]
     pool = np.setdiff1d(np.flatnonzero(rows.delivered < timeline.last), chosen_forced)
     chosen = np.concatenate([chosen_forced, rng.permutation(pool)[:max(2, round(0.04 * rows.size))]]).astype(np.int64)

@@ -7,9 +7,9 @@ stream of its own split into parts, its firms hold NITs no other file uses, and 
 numbered after the others' (two at least, so that some firms are enrolled by two operators).
 `simulate_and_write` writes
 
-    inbox/<M>/inscripciones/op-NNN_credito_mipyme_<M>.csv|xlsx    rosters: NIT without check digit, razon_social
-    inbox/<M>/reportes/op-NNN_credito_mipyme_<M>.csv|xlsx         CREDITO_DESEMBOLSADO claims
-    inbox/<M>/registros/desembolsos_credito/desembolsos_<M>.csv|parquet
+    inbox/<M>/inscripciones/op-NNN_credito_mipyme_<M>.csv         rosters: NIT without check digit, razon_social
+    inbox/<M>/reportes/op-NNN_credito_mipyme_<M>.csv              CREDITO_DESEMBOLSADO claims
+    inbox/<M>/registros/desembolsos_credito/desembolsos_<M>.csv   (`,` or `;` with DD/MM/YYYY)
 
 and returns the rows it adds to the ground truth (a firm is a row of people.csv, its document
 `NIT:<number>`). The verdicts come from `verdicts.Oracle`, which assumes every operator of the
@@ -32,14 +32,14 @@ from ..dated_claims import OWN
 from ..dated_verdicts import dated_listings, decide, oracle_claims
 from ..extracts import cells, write_extracts
 from ..inbox import claim_rows, number_rows, with_invalid_rows, write_operator_files
-from ..layout import CLAIMS, ROSTERS, Layout, plan_operator_files
+from ..layout import CLAIMS, CSV_SHAPES, ROSTERS, Layout, plan_operator_files
 from ..operators import enrol_again, exit_listings, operator_codes
 from ..records import operator_records, quarantined_records
 from ..rosters import EXIT, METRO, Roster, build_roster
 from ..subjects import Ids, corrected, plan_registry_files
 from ..timeline import Timeline, date_series, first_day, index_month, last_day, month_of_day
 from ..truth import dated_claim_truth, dated_unclaimed, invalid_claims, invalid_truth
-from ..world import sample_contract
+from ..world import part_stream, sample_contract
 from .claims import build_claims, credit_days
 from .firms import CREDIT, Firms, build_credits, build_enrolments, build_firms, draw_stories
 from .invalid import DISBURSEMENTS, INVALID_FIRMS, PROGRAMME, build_invalid_rows
@@ -54,7 +54,9 @@ SHARE = 0.12
 """Firms enrolled per person of the employment population (the Plan's 12,000 firms three times
 over at 300,000 people) ..."""
 MIN_FIRMS = 60
-"""... and at least this many, so that a small data set shows every scenario."""
+"""... but a small data set (fewer than SMALL people: the committed sample, the tests) this many,
+which still shows every scenario and keeps the sample small."""
+SMALL = 10_000
 REGISTRY_ONLY_SHARE = 0.15
 """Firms only the intermediaries' reports show, per enrolled firm."""
 
@@ -65,20 +67,19 @@ REPORT_COLUMNS: tuple[str, ...] = ("tipo_documento", "numero_documento", "razon_
 SCHEMA = pa.schema([*((name, pa.string()) for name in REPORT_COLUMNS[:5]), ("fecha_desembolso", pa.date32()),
                     ("monto", pa.int64()), ("tamano_empresa", pa.string()), ("plazo_meses", pa.int32())])
 
-STREAM = 21
-"""The programme's random stream beside the generator's streams (world._STREAMS)."""
 _PARTS = ("firms", "extras", "enrolments", "stories", "credits", "exits", "seconds", "claims", "lenders", "reports",
           "layout", "registry_layout", "rosters", "report_rows", "invalid")
 """The parts of the programme's stream; new parts go at the end."""
 
 
 def stream(seed: int, part: str) -> np.random.Generator:
-    return np.random.default_rng([seed, STREAM, _PARTS.index(part)])
+    """The random stream of one part of the programme, inside the generator's `credito` stream."""
+    return part_stream(seed, "credito", _PARTS, part)
 
 
 def enrolled_count(people: int) -> int:
     """Firms enrolled in a data set of `people` employment people."""
-    return max(MIN_FIRMS, round(people * SHARE))
+    return MIN_FIRMS if people < SMALL else max(MIN_FIRMS, round(people * SHARE))
 
 
 def operator_count(employment_operators: int) -> int:
@@ -133,7 +134,7 @@ def simulate_and_write(out_dir: Path, *, seed: int, people: int, timeline: Timel
         f"{len(reports.firm):,} disbursement reports")
 
     layout = Layout(plan_operator_files(stream(seed, "layout"), codes[first_op:], timeline, PROGRAMME,
-                                        first_op=first_op), {})
+                                        first_op=first_op, shapes=CSV_SHAPES), {})
     plans = plan_registry_files(stream(seed, "registry_layout"), timeline, DISBURSEMENTS, "desembolsos")
     rng = stream(seed, "invalid")
     csv_months = [month for month, plan in sorted(plans.items()) if plan.fmt == "csv"]

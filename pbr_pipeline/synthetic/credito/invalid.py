@@ -8,12 +8,12 @@ import numpy as np
 from schemas.codes import nit_check_digit
 
 from ..invalid import InvalidRow, _future, add_row
-from ..layout import CLAIMS, ROSTERS
+from ..layout import CLAIMS, CREDITS, ROSTERS
 from ..timeline import Timeline, first_day, to_date
 from .firms import Firms
 
 PROGRAMME = "CREDITO_MIPYME"
-DISBURSEMENTS = "desembolsos_credito"
+DISBURSEMENTS = CREDITS
 INVALID_FIRMS = 6
 """Extra firms, one per invalid row."""
 
