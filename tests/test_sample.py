@@ -17,6 +17,7 @@ from pbr_pipeline.identity.matching import canonical_document
 from pbr_pipeline.core.keys import person_key_secret, with_person_keys
 from pbr_pipeline.core.warehouse import read_partition, scan_table
 from test_synthetic import read_operator_file
+from tests.analyst_tables import ANALYST_TABLES, text_values
 
 TRUTH = SAMPLE_DATA_DIR / "ground_truth"
 LAST = "2025-08"
@@ -223,26 +224,7 @@ def test_the_sample_pays_bilingualism_certificates_by_role(sample_warehouse):
     assert {"DOCENTE", "ESTUDIANTE"} <= set(summary["role"].drop_nulls())
 
 
-ANALYST_TABLES = ("claims_verified", "outcomes_unclaimed", "person_index", "payable_outcomes", "payments", "adjustments",
-                  "payment_summary", "rejected_rows", "review_decisions")
 HEALTH = ("SALUD_MATERNA", "SALUD_TRANSMISIBLES")
-
-
-def _text_values(frame: pl.DataFrame) -> set[str]:
-    """Every text value of `frame`, nested lists and structs (evidence rows) included."""
-    values: set[str] = set()
-    for column in frame.columns:
-        series = frame.get_column(column)
-        while isinstance(series.dtype, (pl.List, pl.Struct)):
-            if isinstance(series.dtype, pl.List):
-                series = series.explode()
-            else:
-                for field in series.struct.fields:
-                    values |= _text_values(series.struct.field(field).to_frame())
-                break
-        if series.dtype == pl.String:
-            values |= set(series.drop_nulls().to_list())
-    return values
 
 
 def test_health_data_reaches_only_the_verifier_table(sample_warehouse):
@@ -252,7 +234,7 @@ def test_health_data_reaches_only_the_verifier_table(sample_warehouse):
     health_values |= set(rips.get_column("source_file").to_list())
     assert health_values
     for table in ANALYST_TABLES:
-        leaked = _text_values(_all(sample_warehouse, table)) & health_values
+        leaked = text_values(_all(sample_warehouse, table)) & health_values
         assert not leaked, (table, sorted(leaked)[:5])
     verified = read_partition(sample_warehouse.warehouse, "claims_verified", LAST).filter(pl.col("programme").is_in(HEALTH))
     assert verified.filter(pl.col("status") == "VERIFIED").height > 0
@@ -347,7 +329,7 @@ def test_the_sample_pays_firms_and_producer_units_under_their_own_keys(sample_wa
     clear = set(subjects["numero_documento"]) | names
     assert len(names) > 20 and len(clear) > 100
     for table in ANALYST_TABLES:
-        leaked = _text_values(_all(sample_warehouse, table)) & clear
+        leaked = text_values(_all(sample_warehouse, table)) & clear
         assert not leaked, (table, sorted(leaked)[:5])
 
 

@@ -15,7 +15,7 @@ from pbr_pipeline.core.keys import person_key, person_key_secret
 from pbr_pipeline.core.warehouse import read_partition, scan_table
 from pbr_pipeline.runner import run_month
 from tests.scenario import Scenario, contract
-from tests.test_sample import ANALYST_TABLES, _text_values
+from tests.analyst_tables import ANALYST_TABLES, text_values
 
 FIRM, FIRM_NAME = "900123456", "FERRETERÍA EL TORNILLO SAS"
 PRODUCER, UNIT, OTHER_UNIT = "63555123", "UP-0042", "UP-0043"
@@ -77,6 +77,6 @@ def test_no_nit_unit_id_producer_document_or_firm_name_reaches_an_analyst_table(
     secrets = {FIRM, f"NIT:{FIRM}", FIRM_NAME, UNIT, OTHER_UNIT, f"UP:{UNIT}", PRODUCER, f"CC:{PRODUCER}", "890903938"}
     for table in ANALYST_TABLES:
         frame = scan_table(ran.settings.warehouse, table).collect()
-        values = _text_values(frame)
+        values = text_values(frame)
         leaked = {value for value in values for secret in secrets if secret in value}
         assert not leaked, (table, sorted(leaked))

@@ -57,6 +57,7 @@ from .corrections import take_back_a_verified_month
 from .truth import claim_truth, invalid_truth, people_truth, unclaimed_outcomes, write_ground_truth
 from .verdicts import Judge, decide, identity_key, key_periods, linked_rosters, person_keys, roster_listings
 from .world import INVALID_PEOPLE, World, simulate, stream
+from .bilinguismo import Added
 from . import agro, bilinguismo, credito, emprendimiento, habitanza, health
 
 __all__ = ["GenerationSummary", "generate", "Noise", "NONE", "LOW", "REALISTIC", "HIGH", "LEVELS"]
@@ -144,38 +145,9 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
     noisy = set(sent.roster.person[written["roster"].to_numpy()[off]].tolist())
     noisy |= set(np.flatnonzero(world.population.new_number != "").tolist())
     taken = _numbers_in_use(world, sent)
-    added = bilinguismo.simulate_and_write(out_dir, seed=seed, people=people, timeline=timeline, employment=world,
-                                           first_person=people + INVALID_PEOPLE, taken=taken, noise=noise, say=say)
-    cared = health.simulate_and_write(out_dir, seed=seed, people=people, timeline=timeline, employment=world,
-                                      first_person=people + INVALID_PEOPLE + added.people.height,
-                                      first_op=len(world.codes) + bilinguismo.operator_count(len(world.codes)),
-                                      taken=taken, noise=noise, say=say)
-    homeless = habitanza.simulate_and_write(
-        out_dir, seed=seed, people=people, timeline=timeline, employment=world,
-        first_person=people + INVALID_PEOPLE + added.people.height + cared.people.height,
-        first_op=len(world.codes) + bilinguismo.operator_count(len(world.codes))
-        + 2 * health.operator_count(len(world.codes)),
-        taken=taken, noise=noise, say=say)
-    entrepreneurs = emprendimiento.simulate_and_write(
-        out_dir, seed=seed, people=people, timeline=timeline, employment=world,
-        first_person=people + INVALID_PEOPLE + added.people.height + cared.people.height + homeless.people.height,
-        first_op=len(world.codes) + bilinguismo.operator_count(len(world.codes))
-        + 2 * health.operator_count(len(world.codes)) + habitanza.operator_count(len(world.codes)),
-        taken=taken, noise=noise, say=say)
-    first_op = (len(world.codes) + bilinguismo.operator_count(len(world.codes))
-                + 2 * health.operator_count(len(world.codes)) + habitanza.operator_count(len(world.codes))
-                + emprendimiento.operator_count(len(world.codes)))
-    first_person = (people + INVALID_PEOPLE + added.people.height + cared.people.height + homeless.people.height
-                    + entrepreneurs.people.height)
-    firms = credito.simulate_and_write(out_dir, seed=seed, people=people, timeline=timeline,
-                                       employment_operators=len(world.codes), first_person=first_person,
-                                       first_op=first_op, taken=taken, say=say)
-    units = agro.simulate_and_write(out_dir, seed=seed, people=people, timeline=timeline,
-                                    employment_operators=len(world.codes),
-                                    first_person=first_person + firms.people.height,
-                                    first_op=first_op + credito.operator_count(len(world.codes)),
-                                    taken=taken, noise=noise, say=say)
-    more = (added, cared, homeless, entrepreneurs, firms, units)
+    more = _write_programmes(out_dir, seed=seed, people=people, timeline=timeline, world=world, taken=taken,
+                             noise=noise, say=say)
+    added, cared, homeless, entrepreneurs, firms, units = more
     claims = claim_truth(world, judge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid,
                          linked_rosters(sent.roster, sent.rows[ROSTERS]), noisy)
     invalid = invalid_truth(sent.invalid, sent.rows, pila_rows, sent.broken)
@@ -212,6 +184,35 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
     )
     say(f"done: {summary.files_written} inbox files, {summary.claims:,} claims, {summary.pila_rows:,} pila rows")
     return summary
+
+
+def _write_programmes(out_dir: Path, *, seed: int, people: int, timeline: Timeline, world: World, taken: set[str],
+                      noise: Noise, say: Callable[[str], None]) -> tuple[Added, ...]:
+    """The programmes added after EMPLEO, in order: each one's person ids and operator codes
+    start where the one before it ended (EMPLEO's people and the people of its invalid rows,
+    EMPLEO's operators first)."""
+    common = dict(out_dir=out_dir, seed=seed, people=people, timeline=timeline, taken=taken, say=say)
+    employment_operators = len(world.codes)
+    first_person, first_op = people + INVALID_PEOPLE, employment_operators
+    parts: list[Added] = []
+
+    def written(part: Added, operators: int) -> None:
+        nonlocal first_person, first_op
+        parts.append(part)
+        first_person, first_op = first_person + part.people.height, first_op + operators
+
+    written(bilinguismo.simulate_and_write(employment=world, first_person=first_person, noise=noise, **common),
+            bilinguismo.operator_count(employment_operators))
+    written(health.simulate_and_write(employment=world, first_person=first_person, first_op=first_op, noise=noise,
+                                      **common), 2 * health.operator_count(employment_operators))
+    for programme in (habitanza, emprendimiento):
+        written(programme.simulate_and_write(employment=world, first_person=first_person, first_op=first_op,
+                                             noise=noise, **common), programme.operator_count(employment_operators))
+    written(credito.simulate_and_write(employment_operators=employment_operators, first_person=first_person,
+                                       first_op=first_op, **common), credito.operator_count(employment_operators))
+    written(agro.simulate_and_write(employment_operators=employment_operators, first_person=first_person,
+                                    first_op=first_op, noise=noise, **common), agro.operator_count(employment_operators))
+    return tuple(parts)
 
 
 def _numbers_in_use(world: World, sent: "_Submissions") -> set[str]:
