@@ -14,6 +14,10 @@ verdict rules run by run, and writes:
     <out>/inbox/<YYYY-MM>/registros/mediciones_ingreso/  household income measurements (packages `habitanza`,
                                            `emprendimiento`)
     <out>/inbox/<YYYY-MM>/registros/registro_mercantil/  matrículas mercantiles (package `emprendimiento`)
+    <out>/inbox/<YYYY-MM>/registros/desembolsos_credito/  credit disbursements (package `credito`)
+    <out>/inbox/<YYYY-MM>/registros/mediciones_productividad/  harvest measurements (package `agro`)
+    <out>/inbox/<YYYY-MM>/registros/*/*_otros_<YYYY-MM>.parquet  from 100,000 people, the rows of those
+                                           four registries about nobody enrolled (module `background`)
     <out>/reference/                       smmlv.csv, lineas_pobreza.csv
     <out>/ground_truth/                    people, claims, outcomes_unclaimed, invalid_rows, files
                                            (CSV) and records.parquet (who is who, with the noise)
@@ -23,9 +27,9 @@ simulated after the employment one from a stream of its own, with operators numb
 the employment ones, so adding it left every employment file and ground-truth row as it was:
 its ground-truth rows come after (people, unclaimed outcomes) or among (claims, invalid rows,
 files, in their sort order) the employment ones. The health programmes (package `health`),
-HABITANZA_CALLE (package `habitanza`) and EMPRENDIMIENTO (package `emprendimiento`) were added
-after it the same way, each with a stream of its own and operators numbered after the earlier
-ones.
+HABITANZA_CALLE (package `habitanza`), EMPRENDIMIENTO (package `emprendimiento`), CREDITO_MIPYME
+(package `credito`) and AGRO (package `agro`) were added after it the same way, each with a
+stream of its own and operators numbered after the earlier ones.
 
 How much records of one person disagree is a `Noise` level (noise.py); the verdicts in the
 ground truth are those of deterministic matching, which reads identity from the document as
@@ -57,6 +61,7 @@ from .corrections import take_back_a_verified_month
 from .truth import claim_truth, invalid_truth, people_truth, unclaimed_outcomes, write_ground_truth
 from .verdicts import Judge, decide, identity_key, key_periods, linked_rosters, person_keys, roster_listings
 from .world import INVALID_PEOPLE, World, simulate, stream
+from .background import write_background
 from .bilinguismo import Added
 from . import agro, bilinguismo, credito, emprendimiento, habitanza, health
 
@@ -148,9 +153,17 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
     more = _write_programmes(out_dir, seed=seed, people=people, timeline=timeline, world=world, taken=taken,
                              noise=noise, say=say)
     added, cared, homeless, entrepreneurs, firms, units = more
+    # Last, so that its numbers avoid every programme's: rows about nobody enrolled, at a
+    # metropolitan area's size (large data sets only).
+    background = write_background(out_dir, seed=seed, people=people, timeline=timeline, taken=taken, say=say)
     claims = claim_truth(world, judge, sent.claims, decisions, sent.rows[CLAIMS], sent.invalid,
                          linked_rosters(sent.roster, sent.rows[ROSTERS]), noisy)
     invalid = invalid_truth(sent.invalid, sent.rows, pila_rows, sent.broken)
+    every_file = files + [record for part in more for record in part.files] + background
+
+    def rows_of(kind: str) -> int:
+        return sum(record.data_rows for record in every_file if record.kind == kind)
+
     write_ground_truth(
         out_dir,
         people=pl.concat([people_truth(world, sent.roster), *(part.people for part in more)]),
@@ -159,7 +172,7 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
         unclaimed=pl.concat([unclaimed_outcomes(world, judge, sent.claims, decisions),
                              *(part.unclaimed for part in more)]),
         invalid=pl.concat([invalid, *(part.invalid for part in more)]).sort(["source_file", "source_row"]),
-        files=files + [record for part in more for record in part.files],
+        files=every_file,
     )
     records = [
         operator_records(ROSTERS, sent.rows[ROSTERS], ids_of(world.population, sent.roster.person), world.extras,
@@ -175,12 +188,9 @@ def generate(out_dir: Path, *, seed: int, people: int, months: list[str], operat
         roster_rows=sent.rows[ROSTERS].height + sum(part.roster_rows for part in more),
         claims=sent.rows[CLAIMS].height + sum(part.claim_rows for part in more),
         pila_rows=sum(extract.record.data_rows for extract in extracts), exam_rows=added.exam_rows,
-        rips_rows=sum(record.data_rows for record in cared.files if record.kind == "rips"),
-        income_rows=sum(record.data_rows for part in (homeless, entrepreneurs) for record in part.files
-                        if record.kind == INCOMES),
-        disbursement_rows=sum(record.data_rows for record in firms.files if record.kind == credito.DISBURSEMENTS),
-        productivity_rows=sum(record.data_rows for record in units.files if record.kind == agro.MEASUREMENTS),
-        files_written=len(files) + sum(len(part.files) for part in more), records=sum(part.height for part in records),
+        rips_rows=rows_of("rips"), income_rows=rows_of(INCOMES), disbursement_rows=rows_of(credito.DISBURSEMENTS),
+        productivity_rows=rows_of(agro.MEASUREMENTS), files_written=len(every_file),
+        records=sum(part.height for part in records),
     )
     say(f"done: {summary.files_written} inbox files, {summary.claims:,} claims, {summary.pila_rows:,} pila rows")
     return summary
