@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.checks import asset_checks
+from assets.city import plan_progress, plan_progress_counts_each_subject_once
 from assets.expectation_checks import expectation_checks
 from assets.ingestion import raw_assets
 from assets.ledger_checks import ledger_checks
@@ -28,7 +29,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         MONTHLY_JOB,
         selection=dg.AssetSelection.all(),
         description="One month: ingest and validate its files, judge every claim as of the month, "
-        "and compute the month's payments and adjustments.",
+        "compute the month's payments and adjustments, and the progress against the Plan's targets.",
     )
     ingest_job = dg.define_asset_job(
         INGEST_JOB,
@@ -43,9 +44,10 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[
             *raw_assets, *validation_assets, rejected_rows,
             contracts, person_links, review_queue, review_decisions,
-            claims_verified, outcomes_unclaimed, health_evidence, person_index, ledger, payment_summary, run_manifest,
+            claims_verified, outcomes_unclaimed, health_evidence, person_index, ledger, payment_summary, plan_progress,
+            run_manifest,
         ],
-        asset_checks=[*asset_checks, *ledger_checks, *expectation_checks],
+        asset_checks=[*asset_checks, *ledger_checks, *expectation_checks, plan_progress_counts_each_subject_once],
         jobs=[monthly_job, ingest_job],
         schedules=[monthly_schedule],
         resources={

@@ -368,9 +368,10 @@ def test_calendar_months_clamp_to_the_month_end():
 
 ADDED_AFTER = ("bilinguismo", "examenes_ingles", "_salud_", "/rips/", "_habitanza_calle_", "/mediciones_ingreso/",
                "_emprendimiento_", "/registro_mercantil/", "_credito_mipyme_", "/desembolsos_credito/", "_agro_",
-               "/mediciones_productividad/")
+               "/mediciones_productividad/", "metas_plan")
 """Marks of the files of the programmes added after the employment one (BILINGUISMO, then the
-health programmes, then HABITANZA_CALLE and EMPRENDIMIENTO, then CREDITO_MIPYME and AGRO)."""
+health programmes, then HABITANZA_CALLE and EMPRENDIMIENTO, then CREDITO_MIPYME and AGRO), and
+of the reference tables added after it (the Plan's targets)."""
 
 
 def employment_digests(root: Path) -> dict[str, str]:

@@ -32,6 +32,8 @@ class MonthSummary:
     money: pl.DataFrame
     """The month's payment summary (operator × programme × contract × role)."""
     unclaimed: int
+    plan: pl.DataFrame
+    """The month's plan_progress: one row per Plan target."""
 
 
 def summarise_month(warehouse: Path, month: str) -> MonthSummary:
@@ -64,6 +66,7 @@ def summarise_month(warehouse: Path, month: str) -> MonthSummary:
         verdicts=verdicts,
         money=read_partition(warehouse, "payment_summary", month),
         unclaimed=read_partition(warehouse, "outcomes_unclaimed", month).height,
+        plan=read_partition(warehouse, "plan_progress", month),
     )
 
 
@@ -89,4 +92,11 @@ def format_summary(summary: MonthSummary) -> str:
             f"{row['claims_verified']:>9,}{row['payments']:>9,}{row['paid_cop']:>14,}"
             f"{row['adjusted_cop']:>14,}{row['payable_to_date_cop']:>17,}{row['held_back']:>6,}"
         )
+    if summary.plan.height:
+        lines.append(f"  {'Plan target':<45}{'verified':>10}{'of which unclaimed':>20}{'this month':>12}{'target':>9}"
+                     f"{'expected by now':>17}")
+        for row in summary.plan.iter_rows(named=True):
+            name = f"{row['programme']} {row['outcome']}{' ' + row['group'] if row['group'] else ''}"
+            lines.append(f"  {name:<45}{row['verified_to_date']:>10,}{row['unclaimed']:>20,}{row['month_increment']:>12,}"
+                         f"{row['target']:>9,}{row['expected_to_date']:>17,}")
     return "\n".join(lines)

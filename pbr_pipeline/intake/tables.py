@@ -7,7 +7,7 @@ from pbr_pipeline.intake.input_table import InputTable
 from pbr_pipeline.programmes import REGISTRIES
 from schemas.claims import OutcomeClaims
 from schemas.enrolments import EnrolmentRoster
-from schemas.reference import MinimumWages, PovertyLines
+from schemas.reference import MinimumWages, PlanTargets, PovertyLines
 from schemas.reviews import ReviewDecisions
 
 ENROLMENTS = InputTable(
@@ -30,6 +30,11 @@ POVERTY_LINES = InputTable(
     raw_description="The poverty-line table (`reference/lineas_pobreza.*`) as it stood when the month was run.",
     description="DANE poverty lines per year and domain, whole COP, as in force for the month's run.",
 )
+PLAN_TARGETS = InputTable(
+    "plan_targets", PlanTargets, reference_name="metas_plan",
+    raw_description="The Development Plan's targets (`reference/metas_plan.*`) as they stood when the month was run.",
+    description="Plan targets per programme, outcome and group: subjects aimed for and the period, as in force for the month's run.",
+)
 REVIEWS = InputTable(
     "reviews", ReviewDecisions, inbox_folder="revisiones",
     raw_description="Review decisions the city's reviewers sent this month (`inbox/<month>/revisiones/`), every cell as written.",
@@ -37,6 +42,6 @@ REVIEWS = InputTable(
 )
 REGISTRY_TABLES: tuple[InputTable, ...] = tuple(registry.table for registry in REGISTRIES)
 
-INPUT_TABLES: tuple[InputTable, ...] = (ENROLMENTS, CLAIMS, *REGISTRY_TABLES, MINIMUM_WAGES, POVERTY_LINES, REVIEWS)
+INPUT_TABLES: tuple[InputTable, ...] = (ENROLMENTS, CLAIMS, *REGISTRY_TABLES, MINIMUM_WAGES, POVERTY_LINES, PLAN_TARGETS, REVIEWS)
 MONTHLY_TABLES: tuple[InputTable, ...] = tuple(table for table in INPUT_TABLES if table.inbox_folder)
 """Tables whose files arrive in the inbox month by month (the as-of state reads them all)."""

@@ -19,6 +19,23 @@ POVERTY_LINES: tuple[tuple[int, str, int | None, int | None], ...] = (
 no figure rather than an invented one."""
 
 
+PLAN_TARGETS: tuple[tuple[str, str, str, int], ...] = (
+    ("EMPLEO", "COLOCACION", "", 18_680),
+    ("BILINGUISMO", "CERTIFICACION_B1", "DOCENTE", 1_280),
+    ("BILINGUISMO", "CERTIFICACION_B1", "ESTUDIANTE", 12_800),
+    ("HABITANZA_CALLE", "SUPERA_POBREZA_EXTREMA", "", 600),
+    ("EMPRENDIMIENTO", "EMPRENDIMIENTO_CREADO", "", 400),
+    ("EMPRENDIMIENTO", "AUMENTO_INGRESOS", "", 320),
+    ("CREDITO_MIPYME", "CREDITO_DESEMBOLSADO", "", 12_000),
+    ("AGRO", "AUMENTO_PRODUCTIVIDAD", "", 30),
+)
+"""(programa, resultado, grupo, meta): the Development Plan 2024-2027's targets for the outcomes
+the city pays for. The health programmes' targets are mortality ratios, not counts of
+subjects: they have no row."""
+PLAN_PERIOD = ("2024-01", "2027-12")
+"""The Plan's four years."""
+
+
 def smmlv_by_year(years: np.ndarray) -> np.ndarray:
     """SMMLV of each year. Years after the table carry its last value forward: they only occur
     in the simulated future that is never written."""
@@ -32,7 +49,7 @@ def smmlv_by_year(years: np.ndarray) -> np.ndarray:
 
 
 def write_reference(out_dir: Path) -> list[Path]:
-    """Write `reference/smmlv.csv` and `reference/lineas_pobreza.csv`."""
+    """Write `reference/smmlv.csv`, `reference/lineas_pobreza.csv` and `reference/metas_plan.csv`."""
     folder = out_dir / "reference"
     folder.mkdir(parents=True, exist_ok=True)
     smmlv = folder / "smmlv.csv"
@@ -44,4 +61,8 @@ def write_reference(out_dir: Path) -> list[Path]:
         for year, domain, extreme, poverty in POVERTY_LINES
     )
     lines.write_text("anio,dominio,pobreza_extrema,pobreza\n" + body, encoding="utf-8")
-    return [smmlv, lines]
+    targets = folder / "metas_plan.csv"
+    body = "".join(f"{programme},{outcome},{group},{target},{PLAN_PERIOD[0]},{PLAN_PERIOD[1]}\n"
+                   for programme, outcome, group, target in PLAN_TARGETS)
+    targets.write_text("programa,resultado,grupo,meta,desde,hasta\n" + body, encoding="utf-8")
+    return [smmlv, lines, targets]
