@@ -52,12 +52,14 @@ def plan_progress(
     asset="plan_progress",
     blocking=True,
     partitions_def=monthly_partitions,
-    additional_ins={"claims_verified": dg.AssetIn("claims_verified"), "outcomes_unclaimed": dg.AssetIn("outcomes_unclaimed")},
-    description="Plan progress counts each subject once: no target counts more subjects than hold the "
-    "outcome (verified or unclaimed) as of the month, and claimed + unclaimed adds up to the count.",
+    additional_ins={"claims_verified": dg.AssetIn("claims_verified"), "outcomes_unclaimed": dg.AssetIn("outcomes_unclaimed"),
+                    "plan_targets": dg.AssetIn("plan_targets")},
+    description="Plan progress counts each subject once: every valid target has its row, no target counts "
+    "more subjects than hold the outcome (verified or unclaimed) as of the month, and claimed + unclaimed "
+    "adds up to the count.",
 )
 def plan_progress_counts_each_subject_once(plan_progress: pl.DataFrame, claims_verified: pl.DataFrame,
-                                           outcomes_unclaimed: pl.DataFrame) -> dg.AssetCheckResult:
+                                           outcomes_unclaimed: pl.DataFrame, plan_targets: pl.DataFrame) -> dg.AssetCheckResult:
     # Counted apart from the table's own code: every distinct subject holding the outcome.
     holders = (
         pl.concat([claims_verified.filter(pl.col("status") == VERIFIED).select("programme", "outcome", "person_key"),
@@ -68,7 +70,7 @@ def plan_progress_counts_each_subject_once(plan_progress: pl.DataFrame, claims_v
     over = checked.filter(pl.col("verified_to_date") > pl.col("holders"))
     unbalanced = checked.filter(pl.col("claimed") + pl.col("unclaimed") != pl.col("verified_to_date"))
     return dg.AssetCheckResult(
-        passed=over.height == 0 and unbalanced.height == 0,
-        metadata={"targets": plan_progress.height, "targets_over_the_holders": over.height,
+        passed=plan_progress.height == plan_targets.height and over.height == 0 and unbalanced.height == 0,
+        metadata={"targets": plan_targets.height, "target_rows": plan_progress.height, "targets_over_the_holders": over.height,
                   "targets_not_adding_up": unbalanced.height},
     )

@@ -140,3 +140,16 @@ def test_targets_are_typed_and_a_repeated_target_is_refused(data_dir):
         ("EMPLEO", None, 18_680, "2024-01"), ("AGRO", None, 30, "2024-01")]
     assert sorted(zip(result.rejected["source_row"], result.rejected["rule"])) == [
         (3, "one_target_per_group"), (4, "one_target_per_group")]
+
+
+def test_the_check_notices_a_lost_target_and_a_subject_counted_twice():
+    from assets.city import plan_progress_counts_each_subject_once as check
+
+    plan = targets(("EMPLEO", "COLOCACION", None, 100, "2025-01", "2025-12"),
+                   ("AGRO", "AUMENTO_PRODUCTIVIDAD", None, 30, "2025-01", "2025-12"))
+    verified = verdicts(("a", "EMPLEO", "COLOCACION", "VERIFIED", D))
+    table = plan_progress(plan, verified, NO_UNCLAIMED, subjects(), None, "2025-03")
+    assert check(table, verified, NO_UNCLAIMED, plan).passed
+    assert not check(table.head(1), verified, NO_UNCLAIMED, plan).passed
+    twice = table.with_columns(pl.col("verified_to_date") * 2, pl.col("claimed") * 2)
+    assert not check(twice, verified, NO_UNCLAIMED, plan).passed

@@ -78,12 +78,10 @@ def plan_progress(targets: pl.DataFrame, verified: pl.DataFrame, unclaimed: pl.D
         )
         .sort("target_row")
     )
-    before = (previous.select("programme", "outcome", "group", pl.col("verified_to_date").alias("before"))
-              if previous is not None and previous.height else None)
-    if before is not None:
-        frame = frame.join(before, on=["programme", "outcome", "group"], how="left", nulls_equal=True)
-    else:
-        frame = frame.with_columns(pl.lit(None, pl.Int64).alias("before"))
+    keys = {"programme": pl.String, "outcome": pl.String, "group": pl.String}
+    stored = previous if previous is not None else pl.DataFrame(schema={**keys, "verified_to_date": pl.Int64})
+    before = stored.select(*keys, pl.col("verified_to_date").alias("before"))
+    frame = frame.join(before, on=list(keys), how="left", nulls_equal=True)
     total = period_index_expr(pl.col("period_to")) - period_index_expr(pl.col("period_from")) + 1
     elapsed = (pl.lit(current) - period_index_expr(pl.col("period_from")) + 1).clip(0, total)
     # Whole subjects, rounded half up in integers: target × elapsed / total.

@@ -18,7 +18,7 @@ verdict rules run by run, and writes:
     <out>/inbox/<YYYY-MM>/registros/mediciones_productividad/  harvest measurements (package `agro`)
     <out>/inbox/<YYYY-MM>/registros/*/*_otros_<YYYY-MM>.parquet  from 100,000 people, the rows of those
                                            four registries about nobody enrolled (module `background`)
-    <out>/reference/                       smmlv.csv, lineas_pobreza.csv
+    <out>/reference/                       smmlv.csv, lineas_pobreza.csv, metas_plan.csv
     <out>/ground_truth/                    people, claims, outcomes_unclaimed, invalid_rows, files
                                            (CSV) and records.parquet (who is who, with the noise)
 

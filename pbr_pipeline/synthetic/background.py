@@ -39,7 +39,6 @@ from typing import Callable
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from schemas.codes import ACTIVE_REGISTRATION, CANCELLED_REGISTRATION, CROPS, FIRM_SIZES, nit_check_digit
 
@@ -51,6 +50,7 @@ from .emprendimiento.registry import COLUMNS as BUSINESS_COLUMNS
 from .emprendimiento.registry import SCHEMA as BUSINESS_SCHEMA
 from .habitanza.registry import COLUMNS as INCOME_COLUMNS
 from .habitanza.registry import SCHEMA as INCOME_SCHEMA
+from .extracts import ExtractFile, cells, write_extracts
 from .inbox import FileRecord
 from .layout import BUSINESSES, CREDITS, INCOMES, PRODUCTIVITY, inbox_folder
 from .timeline import Timeline, date_series, first_day, index_month, last_day, month_of_day, year_of_month
@@ -360,8 +360,7 @@ def _disbursements(rng: np.random.Generator, people: int, timeline: Timeline,
         "numero_documento": pl.Series(nit[firm].astype(str), dtype=pl.String),
         "razon_social": _nulls(count),
         "entidad": pl.Series(written[lender], dtype=pl.String),
-        "numero_obligacion": pl.Series([f"{which + 1}{s:09d}" for which, s in zip(lender.tolist(), serial.tolist())],
-                                       dtype=pl.String),
+        "numero_obligacion": pl.Series(lender + 1).cast(pl.String) + pl.Series(serial).cast(pl.String).str.zfill(9),
         "fecha_desembolso": date_series(_days_in(rng, month)),
         "monto": (np.round(amount / 100_000) * 100_000).astype(np.int64),
         "tamano_empresa": pl.Series(np.array(FIRM_SIZES)[size[firm]], dtype=pl.String),
@@ -457,14 +456,9 @@ def _incomes(rng: np.random.Generator, people: int, timeline: Timeline, numbers:
 def _write(out_dir: Path, frame: pl.DataFrame, timeline: Timeline, *, kind: str, stem: str,
            columns: tuple[str, ...], schema: pa.Schema, order: tuple[str, ...]) -> list[FileRecord]:
     """One Parquet file per inbox month, `inbox/<M>/registros/<kind>/<stem>_otros_<M>.parquet`,
-    rows in `order`; a month without rows still gets its file (the schema alone)."""
-    records = []
-    for month in timeline.inbox:
-        rows = frame.filter(pl.col("delivered") == month).sort(order)
-        path = f"{inbox_folder(month, kind)}/{stem}_otros_{index_month(month)}.parquet"
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with pq.ParquetWriter(target, schema, compression="zstd") as writer:
-            writer.write_table(rows.select(columns).to_arrow().cast(schema))
-        records.append(FileRecord(path, kind, index_month(month), "", "parquet", "", "", None, "iso", rows.height))
-    return records
+    rows in `order`, by the registries' own extract writer (no corrections, no invalid rows)."""
+    plans = {month: ExtractFile(month, f"{inbox_folder(month, kind)}/{stem}_otros_{index_month(month)}.parquet",
+                                "parquet", None, "iso")
+             for month in timeline.inbox}
+    return write_extracts(out_dir, plans, frame.with_columns(pl.lit(False).alias("correction")), [], kind=kind,
+                          columns=columns, schema=schema, order=order, as_text=cells).records

@@ -79,7 +79,7 @@ def stream(seed: int, part: str) -> np.random.Generator:
 
 def enrolled_count(people: int) -> int:
     """Firms enrolled in a data set of `people` employment people."""
-    return MIN_FIRMS if people < SMALL else max(MIN_FIRMS, round(people * SHARE))
+    return MIN_FIRMS if people < SMALL else round(people * SHARE)
 
 
 def operator_count(employment_operators: int) -> int:
